@@ -1,0 +1,82 @@
+package io.trickle.compiler.plan;
+
+import java.util.Objects;
+
+/**
+ * A column's type in the plan. {@code kind} drives evaluation and encoding; {@code pgType} is
+ * PostgreSQL's own spelling ({@code format_type}), used verbatim when trickle creates the target
+ * table. {@code precision}/{@code scale} are -1 where PostgreSQL has no typmod (plain numeric).
+ */
+public record ColumnType(Kind kind, int precision, int scale, String pgType) {
+
+  /** Runtime representation of each kind is fixed; see {@link Kind#javaClass()}. */
+  public enum Kind {
+    BOOLEAN(Boolean.class),
+    SMALLINT(Long.class),
+    INTEGER(Long.class),
+    BIGINT(Long.class),
+    NUMERIC(java.math.BigDecimal.class),
+    REAL(Double.class),
+    DOUBLE(Double.class),
+    /** text, varchar(n), and char(n) with trailing blanks removed (PostgreSQL bpchar semantics). */
+    TEXT(String.class),
+    DATE(java.time.LocalDate.class),
+    TIME(java.time.LocalTime.class),
+    TIMESTAMP(java.time.LocalDateTime.class),
+    TIMESTAMPTZ(java.time.Instant.class);
+
+    private final Class<?> javaClass;
+
+    Kind(Class<?> javaClass) {
+      this.javaClass = javaClass;
+    }
+
+    public Class<?> javaClass() {
+      return javaClass;
+    }
+
+    public boolean isInteger() {
+      return this == SMALLINT || this == INTEGER || this == BIGINT;
+    }
+
+    public boolean isNumeric() {
+      return isInteger() || this == NUMERIC || this == REAL || this == DOUBLE;
+    }
+  }
+
+  public ColumnType {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(pgType, "pgType");
+  }
+
+  public static ColumnType of(Kind kind) {
+    return new ColumnType(kind, -1, -1, defaultPgType(kind));
+  }
+
+  public static ColumnType numeric(int precision, int scale) {
+    String pg = precision < 0 ? "numeric" : "numeric(" + precision + "," + scale + ")";
+    return new ColumnType(Kind.NUMERIC, precision, scale, pg);
+  }
+
+  public static String defaultPgType(Kind kind) {
+    return switch (kind) {
+      case BOOLEAN -> "boolean";
+      case SMALLINT -> "smallint";
+      case INTEGER -> "integer";
+      case BIGINT -> "bigint";
+      case NUMERIC -> "numeric";
+      case REAL -> "real";
+      case DOUBLE -> "double precision";
+      case TEXT -> "text";
+      case DATE -> "date";
+      case TIME -> "time without time zone";
+      case TIMESTAMP -> "timestamp without time zone";
+      case TIMESTAMPTZ -> "timestamp with time zone";
+    };
+  }
+
+  @Override
+  public String toString() {
+    return pgType;
+  }
+}
