@@ -1,0 +1,74 @@
+package io.trickle.cli;
+
+import io.trickle.cli.runtime.Definitions;
+import io.trickle.cli.runtime.Deployment;
+import io.trickle.cli.runtime.Freshness;
+import io.trickle.cli.runtime.PgUrl;
+import io.trickle.cli.runtime.Stack;
+import io.trickle.compiler.parse.StreamTableDefinition;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Maintain every stream table defined in a directory until stopped (Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+  @Option(names = "--pg", required = true, description = "JDBC URL of the source database; stream tables are created there too.")
+  String pg;
+
+  @Option(names = "--definitions", required = true, description = "Directory of *.sql files, one CREATE STREAM TABLE each.")
+  Path definitions;
+
+  @Option(names = "--kafka", description = "Kafka bootstrap servers; default: a broker embedded in this process.")
+  String kafka;
+
+  @Option(names = "--connect", description = "Kafka Connect REST URL; default: a worker embedded in this process.")
+  String connect;
+
+  @Option(names = "--state-dir", defaultValue = "trickle-state", description = "Local state (default ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--heartbeat", defaultValue = "1000", description = "Debezium heartbeat interval in ms (default ${DEFAULT-VALUE}).")
+  int heartbeatMs;
+
+  @Override
+  public Integer call() throws Exception {
+    PgUrl url = PgUrl.parse(pg);
+    Definitions.Loaded loaded = Definitions.load(definitions, System.out);
+    List<StreamTableDefinition> defs = loaded.definitions();
+    if (defs.isEmpty() && loaded.failures().isEmpty()) {
+      System.err.println("error: no stream table definitions (*.sql) found in " + definitions);
+      return 1;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (Stack stack = Stack.start(kafka, connect, stateDir.toAbsolutePath());
+        Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
+            stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs), System.out)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.countDown();
+        deployment.close();
+        stack.close();
+      }, "trickle-shutdown"));
+      if (!defs.isEmpty()) {
+        deployment.deploy(defs);
+      }
+      System.out.printf("kafka %s, connect %s; %d stream table(s) running, %d failed. Ctrl-C stops.%n",
+          stack.bootstrap(), stack.connectUrl(), deployment.deployed().size() - deployment.failed().size(),
+          loaded.failures().size() + deployment.failed().size());
+      while (!stop.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        try (Connection c = DriverManager.getConnection(url.jdbcUrl())) {
+          for (Freshness.Row r : Freshness.read(c, false)) {
+            System.out.println(Freshness.format(r));
+          }
+        } catch (java.sql.SQLException e) {
+          System.out.println("status unavailable: " + e.getMessage());
+        }
+      }
+    }
+    return 0;
+  }
+}

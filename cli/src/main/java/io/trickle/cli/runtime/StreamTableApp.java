@@ -1,0 +1,73 @@
+package io.trickle.cli.runtime;
+
+import io.trickle.compiler.plan.Plan;
+import io.trickle.topology.TopologyFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream table's Kafka Streams application. Each stream table runs in its own
+ * {@link KafkaStreams} instance, so a failing one is shut down alone and the others go on.
+ */
+public final class StreamTableApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamTableApp.class);
+
+  private final String name;
+  private final KafkaStreams streams;
+
+  public StreamTableApp(StreamTableNames names, Plan plan, String bootstrap, Path stateDir,
+      boolean singleBroker, BiConsumer<String, Throwable> onFailure) {
+    this.name = plan.streamTable();
+    Topology topology = TopologyFactory.build(plan, names.changesTopic(), names.outputTopic());
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("streams").toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Output becomes visible to read_committed readers at each commit: this bounds freshness.
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    if (singleBroker) {
+      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    }
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    this.streams = new KafkaStreams(topology, p);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream table {} failed; shutting down its application only", name, e);
+      onFailure.accept(name, e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

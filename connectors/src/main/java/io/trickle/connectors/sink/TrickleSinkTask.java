@@ -1,0 +1,243 @@
+package io.trickle.connectors.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trickle.connectors.ddl.TrickleSchema;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers a stream table's changes until an epoch marker closes them, then applies the
+ * consolidated changes, the reflected LSN and the ending offset in one PostgreSQL transaction.
+ * Kafka offsets are only committed up to the last applied marker, and on start the task seeks to
+ * the offset PostgreSQL recorded, so replays never apply an epoch twice.
+ */
+public final class TrickleSinkTask extends SinkTask {
+  private static final Logger LOG = LoggerFactory.getLogger(TrickleSinkTask.class);
+
+  private TrickleSinkConfig config;
+  private Connection connection;
+  private TargetWriter writer;
+  /** Changes of epochs already closed by a marker, not yet written. */
+  private Map<String, TargetWriter.Change> closed = new LinkedHashMap<>();
+  /** Changes of the epoch still open (no marker seen yet). */
+  private Map<String, TargetWriter.Change> open = new LinkedHashMap<>();
+  private Marker lastClosed;
+  private long closedEpochs;
+  private final Map<TopicPartition, Long> appliedOffsets = new HashMap<>();
+
+  @Override
+  public String version() {
+    return Version.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    config = new TrickleSinkConfig(props);
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    try {
+      Long applied = readAppliedOffset();
+      for (TopicPartition tp : partitions) {
+        if (applied != null) {
+          context.offset(tp, applied + 1);
+          appliedOffsets.put(tp, applied);
+        }
+      }
+      // Anything buffered before a rebalance is re-read from the applied offset.
+      closed = new LinkedHashMap<>();
+      open = new LinkedHashMap<>();
+      lastClosed = null;
+      closedEpochs = 0;
+    } catch (SQLException e) {
+      throw new RetriableException("cannot read the applied offset of " + config.streamTable(), e);
+    }
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    Map<String, TargetWriter.Change> closedBefore = new LinkedHashMap<>(closed);
+    Map<String, TargetWriter.Change> openBefore = new LinkedHashMap<>(open);
+    Marker closedMarkerBefore = lastClosed;
+    long closedEpochsBefore = closedEpochs;
+    String error = null;
+    TopicPartition tp = null;
+    for (SinkRecord r : records) {
+      tp = new TopicPartition(r.topic(), r.kafkaPartition());
+      if (header(r, OutputRecords.MARKER_HEADER)) {
+        JsonNode m = OutputRecords.parse(r.value());
+        closed.putAll(open);
+        open.clear();
+        lastClosed = new Marker(tp, r.kafkaOffset(), m.path("lsn").asLong(), m.path("ts_ms").asLong());
+        closedEpochs++;
+      } else if (header(r, OutputRecords.ERROR_HEADER)) {
+        error = OutputRecords.text(r.value());
+        LOG.error("stream table {} reported an error: {}", config.streamTable(), error);
+      } else {
+        JsonNode key = OutputRecords.parse(r.key());
+        if (key == null) {
+          LOG.warn("skipping a record without key at {}-{}@{}", r.topic(), r.kafkaPartition(), r.kafkaOffset());
+          continue;
+        }
+        open.put(key.toString(), new TargetWriter.Change(key, OutputRecords.parse(r.value())));
+      }
+    }
+    try {
+      if (error != null) {
+        recordError(error);
+      }
+      if (lastClosed != null && lastClosed != closedMarkerBefore) {
+        applyClosed();
+      }
+    } catch (SQLException | RuntimeException e) {
+      // Put the buffers back as they were: Connect redelivers this same batch after a pause.
+      closed = closedBefore;
+      open = openBefore;
+      lastClosed = closedMarkerBefore;
+      closedEpochs = closedEpochsBefore;
+      closeQuietly();
+      throw new RetriableException("applying an epoch of " + config.streamTable() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void applyClosed() throws SQLException {
+    Connection c = connection();
+    try {
+      long n = writer.apply(c, closed);
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
+          + " SET status = CASE WHEN status = 'error' THEN status ELSE 'running' END,"
+          + " reflected_lsn = greatest(reflected_lsn, CAST(? AS pg_lsn)),"
+          + " source_ts = to_timestamp(? / 1000.0), lag_ms = ?, applied_offset = ?,"
+          + " epochs_applied = epochs_applied + ?, changes_applied = changes_applied + ?,"
+          + " updated_at = now() WHERE name = ?")) {
+        ps.setString(1, OutputRecords.pgLsn(lastClosed.lsn()));
+        ps.setLong(2, lastClosed.tsMs());
+        ps.setLong(3, Math.max(0, System.currentTimeMillis() - lastClosed.tsMs()));
+        ps.setLong(4, lastClosed.offset());
+        ps.setLong(5, closedEpochs);
+        ps.setLong(6, n);
+        ps.setString(7, config.streamTable());
+        ps.executeUpdate();
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
+    appliedOffsets.put(lastClosed.partition(), lastClosed.offset());
+    closed = new LinkedHashMap<>();
+    closedEpochs = 0;
+  }
+
+  private void recordError(String message) throws SQLException {
+    Connection c = connection();
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
+        + " SET status = 'error', error = ?, updated_at = now() WHERE name = ?")) {
+      ps.setString(1, message);
+      ps.setString(2, config.streamTable());
+      ps.executeUpdate();
+      c.commit();
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> current) {
+    // Only what PostgreSQL holds may be committed; buffered records are re-read after a crash.
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    for (Map.Entry<TopicPartition, Long> e : appliedOffsets.entrySet()) {
+      if (current.containsKey(e.getKey())) {
+        out.put(e.getKey(), new OffsetAndMetadata(e.getValue() + 1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void stop() {
+    closeQuietly();
+  }
+
+  private Long readAppliedOffset() throws SQLException {
+    Connection c = connection();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT applied_offset FROM " + TrickleSchema.STREAM_TABLES + " WHERE name = ?")) {
+      ps.setString(1, config.streamTable());
+      try (ResultSet rs = ps.executeQuery()) {
+        Long v = rs.next() ? (Long) rs.getObject(1) : null;
+        c.commit();
+        return v;
+      }
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      connection = DriverManager.getConnection(config.connectionUrl());
+      connection.setAutoCommit(false);
+      writer = new TargetWriter(connection, config.targetTable());
+      connection.commit();
+    }
+    return connection;
+  }
+
+  private void rollbackQuietly() {
+    try {
+      if (connection != null) {
+        connection.rollback();
+      }
+    } catch (SQLException ignored) {
+      // The connection is closed next; PostgreSQL rolls back on disconnect.
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } catch (SQLException ignored) {
+      // Nothing to do: the connection is discarded.
+    }
+    connection = null;
+  }
+
+  private static boolean header(SinkRecord r, String name) {
+    for (Header h : r.headers()) {
+      if (h.key().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private record Marker(TopicPartition partition, long offset, long lsn, long tsMs) {}
+
+  static {
+    // Fail loudly at class load if the driver is missing from the worker's classpath.
+    try {
+      Class.forName("org.postgresql.Driver");
+    } catch (ClassNotFoundException e) {
+      throw new ConnectException("the PostgreSQL JDBC driver is not on the Connect classpath", e);
+    }
+  }
+}
