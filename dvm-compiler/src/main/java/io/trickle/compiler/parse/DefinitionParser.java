@@ -25,9 +25,9 @@ public final class DefinitionParser {
   }
 
   private StreamTableDefinition definition() {
-    keyword("CREATE", "the start of the definition");
-    keyword("STREAM", "CREATE");
-    keyword("TABLE", "CREATE STREAM");
+    keyword("CREATE", "at the start of the definition");
+    keyword("STREAM", "after CREATE");
+    keyword("TABLE", "after CREATE STREAM");
     String name = identifier("a stream table name after CREATE STREAM TABLE");
     Map<String, String> options = new LinkedHashMap<>();
     skipBlank();
@@ -35,7 +35,7 @@ public final class DefinitionParser {
       pos += 4;
       options(options);
     }
-    keyword("AS", "the stream table name" + (options.isEmpty() ? "" : " and its options"));
+    keyword("AS", "after the stream table name" + (options.isEmpty() ? "" : " and its options"));
     skipBlank();
     int start = pos;
     if (start >= text.length() || text.charAt(start) == ';') {
@@ -173,11 +173,10 @@ public final class DefinitionParser {
     return close + 2;
   }
 
-  private void keyword(String word, String after) {
+  private void keyword(String word, String where) {
     skipBlank();
     String found = peekWord();
     if (!found.equalsIgnoreCase(word)) {
-      String where = after.startsWith("the ") ? after : "after " + after;
       throw error(pos, "expected " + word + " " + where + found());
     }
     pos += found.length();

@@ -10,6 +10,8 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,9 +23,10 @@ import org.postgresql.util.ServerErrorMessage;
  * transaction that is always rolled back, so nothing is left behind. PostgreSQL's errors come
  * back with their own message and a position mapped into the definitions file.
  *
- * <p>Function volatility is read from the view's dependencies ({@code pg_depend} of its rewrite
- * rule, following views it reads), so it checks the overloads PostgreSQL actually resolved, not
- * every function sharing a name.
+ * <p>Function volatility is read from the view's stored query tree (and those of the views it
+ * reads), so it checks the overloads PostgreSQL actually resolved, not every function sharing a
+ * name. Casts done through type I/O functions (CoerceViaIO) name no function there; the
+ * translator rejects the time-zone-dependent ones itself.
  */
 public final class PgValidator {
   static final String VIEW = "__trickle_check";
@@ -36,7 +39,8 @@ public final class PgValidator {
       where a.attrelid = 'pg_temp.__trickle_check'::regclass and a.attnum > 0
       order by a.attnum""";
 
-  private static final String FUNCTIONS = """
+  /** The stored query trees of the check view and of every view it reads, transitively. */
+  private static final String RULE_TREES = """
       with recursive views(oid) as (
         select 'pg_temp.__trickle_check'::regclass::oid
         union
@@ -48,24 +52,23 @@ public final class PgValidator {
           join pg_catalog.pg_class c
             on d.refclassid = 'pg_catalog.pg_class'::regclass and c.oid = d.refobjid
         where c.relkind = 'v'
-      ), refs as (
-        select d.refclassid, d.refobjid
-        from views
-          join pg_catalog.pg_rewrite r on r.ev_class = views.oid
-          join pg_catalog.pg_depend d
-            on d.classid = 'pg_catalog.pg_rewrite'::regclass and d.objid = r.oid
       )
+      select r.ev_action::text from views join pg_catalog.pg_rewrite r on r.ev_class = views.oid""";
+
+  private static final String FUNCTIONS = """
       select p.proname, p.proname || '()', p.provolatile
-      from refs join pg_catalog.pg_proc p
-        on refs.refclassid = 'pg_catalog.pg_proc'::regclass and p.oid = refs.refobjid
-      where p.provolatile <> 'i'
+      from pg_catalog.pg_proc p
+      where p.oid = any(?) and p.provolatile <> 'i'
       union
       select o.oprname, 'operator ' || o.oprname || ' (' || p.proname || ')', p.provolatile
-      from refs join pg_catalog.pg_operator o
-          on refs.refclassid = 'pg_catalog.pg_operator'::regclass and o.oid = refs.refobjid
-        join pg_catalog.pg_proc p on p.oid = o.oprcode
-      where p.provolatile <> 'i'
+      from pg_catalog.pg_operator o join pg_catalog.pg_proc p on p.oid = o.oprcode
+      where o.oid = any(?) and p.provolatile <> 'i'
       order by 2""";
+
+  /** Function references in a stored query tree (pg_node_tree text). */
+  private static final Pattern FUNCTION_ID =
+      Pattern.compile(":(?:funcid|opfuncid|aggfnoid|winfnoid) (\\d+)");
+  private static final Pattern OPERATOR_ID = Pattern.compile(":opno (\\d+)");
 
   private PgValidator() {}
 
@@ -113,14 +116,45 @@ public final class PgValidator {
             PgTypes.of(rs.getString(2), rs.getInt(3), pgType)));
       }
     }
-    List<PgValidation.NonImmutableFunction> functions = new ArrayList<>();
-    try (PreparedStatement st = pg.prepareStatement(FUNCTIONS); ResultSet rs = st.executeQuery()) {
+    return new PgValidation(columns, nonImmutableFunctions(pg));
+  }
+
+  /**
+   * Built-in functions are pinned, so pg_depend does not list them; the stored query trees do.
+   * Reading the trees checks exactly the overloads PostgreSQL resolved.
+   */
+  private static List<PgValidation.NonImmutableFunction> nonImmutableFunctions(Connection pg)
+      throws SQLException {
+    Set<Long> functionIds = new TreeSet<>();
+    Set<Long> operatorIds = new TreeSet<>();
+    try (PreparedStatement st = pg.prepareStatement(RULE_TREES); ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
-        functions.add(new PgValidation.NonImmutableFunction(
-            rs.getString(1), rs.getString(2), rs.getString(3).charAt(0)));
+        String tree = rs.getString(1);
+        collect(FUNCTION_ID.matcher(tree), functionIds);
+        collect(OPERATOR_ID.matcher(tree), operatorIds);
       }
     }
-    return new PgValidation(columns, functions);
+    List<PgValidation.NonImmutableFunction> functions = new ArrayList<>();
+    try (PreparedStatement st = pg.prepareStatement(FUNCTIONS)) {
+      st.setArray(1, pg.createArrayOf("oid", functionIds.toArray()));
+      st.setArray(2, pg.createArrayOf("oid", operatorIds.toArray()));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          functions.add(new PgValidation.NonImmutableFunction(
+              rs.getString(1), rs.getString(2), rs.getString(3).charAt(0)));
+        }
+      }
+    }
+    return functions;
+  }
+
+  private static void collect(Matcher m, Set<Long> into) {
+    while (m.find()) {
+      long id = Long.parseLong(m.group(1));
+      if (id != 0) {
+        into.add(id);
+      }
+    }
   }
 
   private static CompileException translate(PSQLException e, StreamTableDefinition def,

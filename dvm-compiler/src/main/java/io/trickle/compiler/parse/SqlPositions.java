@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
@@ -124,11 +125,17 @@ public final class SqlPositions {
     return agg.map(this::pos).orElse(selectList());
   }
 
-  /** The first call of a function with this name (case-insensitive), or the query start. */
+  /**
+   * The first call of a function with this name (case-insensitive), else the first cast to a type
+   * of that name (PostgreSQL names cast functions after their target type), else the query start.
+   */
   public SqlPos function(String name) {
     return findCall(query, c -> (c.getOperator() instanceof SqlFunction
             || c.getKind() == SqlKind.OTHER_FUNCTION)
             && c.getOperator().getName().equalsIgnoreCase(name))
+        .or(() -> findCall(query, c -> c.getKind() == SqlKind.CAST
+            && c.operand(1) instanceof SqlDataTypeSpec spec
+            && spec.getTypeName().getSimple().equalsIgnoreCase(name)))
         .map(this::pos).orElse(start());
   }
 
@@ -200,6 +207,13 @@ public final class SqlPositions {
   }
 
   public SqlPos pos(SqlNode node) {
+    if (node instanceof SqlCall call && call.getKind() == SqlKind.AS) {
+      return pos(call.operand(0));
+    }
+    if (node instanceof SqlCall call && "::".equals(call.getOperator().getName())) {
+      // Babel positions an infix cast at the start of the statement; use its operand.
+      return pos(call.operand(0));
+    }
     SqlParserPos p = node.getParserPosition();
     return def.filePos(p.getLineNum(), p.getColumnNum());
   }

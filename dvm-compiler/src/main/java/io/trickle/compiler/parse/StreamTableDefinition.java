@@ -54,6 +54,19 @@ public record StreamTableDefinition(
     return filePos(line, column);
   }
 
+  /** The 0-based offset in {@link #selectSql()} of a 1-based line/column inside it. */
+  public int offsetOf(int line, int column) {
+    int offset = 0;
+    for (int l = 1; l < line; l++) {
+      int nl = selectSql.indexOf('\n', offset);
+      if (nl < 0) {
+        return selectSql.length();
+      }
+      offset = nl + 1;
+    }
+    return Math.min(selectSql.length(), offset + Math.max(column, 1) - 1);
+  }
+
   /** Where the query starts in the file. */
   public SqlPos start() {
     return new SqlPos(selectLine, selectColumn);

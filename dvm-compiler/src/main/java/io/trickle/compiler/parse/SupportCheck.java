@@ -15,6 +15,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -68,7 +69,8 @@ public final class SupportCheck {
       case UNION, INTERSECT, EXCEPT -> {
         SqlCall call = (SqlCall) node;
         SqlSetOperator op = (SqlSetOperator) call.getOperator();
-        throw unsupported(node, op.getName() + (op.isAll() ? " ALL" : "") + " is not supported yet");
+        throw new CompileException(keywordBefore(call.operand(1), op.getName()),
+            op.getName() + (op.isAll() ? " ALL" : "") + " is not supported yet");
       }
       case WITH -> throw unsupported(((SqlWith) node).withList,
           "WITH (common table expressions) is not supported yet");
@@ -88,7 +90,8 @@ public final class SupportCheck {
 
   private void select(SqlSelect select) {
     if (select.isDistinct()) {
-      throw unsupported(select, "SELECT DISTINCT is not supported yet");
+      SqlNode keyword = select.getModifierNode(SqlSelectKeyword.DISTINCT);
+      throw unsupported(keyword != null ? keyword : select, "SELECT DISTINCT is not supported yet");
     }
     if (select.getOrderList() != null && !select.getOrderList().isEmpty()) {
       throw unsupported(select.getOrderList(), "ORDER BY is not supported yet (a stream table is"
@@ -223,6 +226,15 @@ public final class SupportCheck {
     for (SqlNode operand : call.getOperandList()) {
       expr(operand);
     }
+  }
+
+  /** Calcite positions a set operation at its left operand; find the keyword itself. */
+  private io.trickle.compiler.plan.SqlPos keywordBefore(SqlNode right, String keyword) {
+    SqlParserPos p = right.getParserPosition();
+    int end = def.offsetOf(p.getLineNum(), p.getColumnNum());
+    int at = def.selectSql().substring(0, end).toLowerCase(Locale.ROOT)
+        .lastIndexOf(keyword.toLowerCase(Locale.ROOT));
+    return at < 0 ? def.filePos(p.getLineNum(), p.getColumnNum()) : def.filePosOfOffset(at);
   }
 
   private CompileException unsupported(SqlNode node, String reason) {

@@ -60,11 +60,25 @@ public final class PlanTranslator {
     }
     Op out = top.op();
     if (!identity) {
+      if (out instanceof ProjectOp inner) {
+        // Fold the renaming into the project below instead of stacking two projects.
+        exprs = exprs.stream().map(e -> substitute(e, inner.exprs())).toList();
+        out = inner.input();
+      }
       out = new ProjectOp(translator.nextId(), opPositions.project(), out, exprs, columns,
           RowKeys.project(out.key(), exprs));
     }
     MaterializeOp materialize = new MaterializeOp(translator.nextId(), opPositions.start(), out,
         streamTable);
     return new Plan(streamTable, sql, materialize);
+  }
+
+  /** Only refs and casts of refs reach here (see above). */
+  private static Expr substitute(Expr e, List<Expr> inner) {
+    if (e instanceof Expr.ColumnRef ref) {
+      return inner.get(ref.index());
+    }
+    Expr.Call cast = (Expr.Call) e;
+    return new Expr.Call(cast.op(), List.of(substitute(cast.args().get(0), inner)), cast.type());
   }
 }

@@ -180,6 +180,10 @@ final class RexToExpr implements RexVisitor<Expr> {
       return changesValue(operand, target) ? new Expr.Call(Operator.CAST, List.of(operand), target)
           : operand;
     }
+    Expr folded = foldTemporal(operand, target);
+    if (folded != null) {
+      return folded;
+    }
     if (from == Kind.TIMESTAMPTZ || target.kind() == Kind.TIMESTAMPTZ) {
       throw unsupported("a cast between " + operand.type() + " and " + target
           + " depends on the TimeZone setting (it is stable, not immutable), which is not"
@@ -188,10 +192,35 @@ final class RexToExpr implements RexVisitor<Expr> {
     return new Expr.Call(Operator.CAST, List.of(operand), target);
   }
 
+  /** numeric(p,s) to numeric(p2,s2) with room for every digit on both sides of the point. */
+  private static boolean widens(ColumnType from, ColumnType to) {
+    return from.precision() >= 0 && to.scale() >= from.scale()
+        && to.precision() - to.scale() >= from.precision() - from.scale();
+  }
+
+  /** {@code '2024-01-31'::date} and the like, when the string is plain ISO; else null. */
+  private static Expr foldTemporal(Expr operand, ColumnType target) {
+    if (!(operand instanceof Expr.Literal l) || !(l.value() instanceof String s)) {
+      return null;
+    }
+    try {
+      return switch (target.kind()) {
+        case DATE -> new Expr.Literal(LocalDate.parse(s.strip()), target);
+        case TIME -> target.precision() >= 0 ? null
+            : new Expr.Literal(LocalTime.parse(s.strip()), target);
+        case TIMESTAMP -> target.precision() >= 0 ? null
+            : new Expr.Literal(LocalDateTime.parse(s.strip().replace(' ', 'T')), target);
+        default -> null;
+      };
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
   /** A same-kind cast matters only if it can round or truncate. */
   private static boolean changesValue(Expr operand, ColumnType target) {
     return switch (target.kind()) {
-      case NUMERIC -> target.precision() >= 0 && !target.equals(operand.type());
+      case NUMERIC -> target.precision() >= 0 && !widens(operand.type(), target);
       case TEXT -> target.precision() >= 0 && !target.equals(operand.type())
           && !(operand instanceof Expr.Literal l && l.value() instanceof String s
               && s.length() <= target.precision());
