@@ -157,7 +157,9 @@ public final class SupportCheck {
       case ASOF, LEFT_ASOF -> "ASOF JOIN";
     };
     if (name != null) {
-      throw unsupported(join.getJoinTypeNode(), name + " is not supported yet (only inner joins)");
+      String keyword = name.substring(0, name.indexOf(' '));
+      throw new CompileException(keywordBefore(join.getJoinTypeNode(), keyword),
+          name + " is not supported yet (only inner joins)");
     }
     from(join.getLeft());
     from(join.getRight());
@@ -228,10 +230,14 @@ public final class SupportCheck {
     }
   }
 
-  /** Calcite positions a set operation at its left operand; find the keyword itself. */
-  private io.trickle.compiler.plan.SqlPos keywordBefore(SqlNode right, String keyword) {
-    SqlParserPos p = right.getParserPosition();
-    int end = def.offsetOf(p.getLineNum(), p.getColumnNum());
+  /**
+   * Calcite positions a set operation at its left operand and an outer join at JOIN; find the
+   * leading keyword itself, at or before {@code after}.
+   */
+  private io.trickle.compiler.plan.SqlPos keywordBefore(SqlNode after, String keyword) {
+    SqlParserPos p = after.getParserPosition();
+    int end = Math.min(def.selectSql().length(),
+        def.offsetOf(p.getLineNum(), p.getColumnNum()) + keyword.length());
     int at = def.selectSql().substring(0, end).toLowerCase(Locale.ROOT)
         .lastIndexOf(keyword.toLowerCase(Locale.ROOT));
     return at < 0 ? def.filePos(p.getLineNum(), p.getColumnNum()) : def.filePosOfOffset(at);
