@@ -1,0 +1,82 @@
+package io.trickle.compiler;
+
+import io.trickle.compiler.parse.PgCatalog;
+import io.trickle.compiler.parse.PgOutputColumn;
+import io.trickle.compiler.parse.PgValidation;
+import io.trickle.compiler.parse.PgValidator;
+import io.trickle.compiler.parse.SqlPositions;
+import io.trickle.compiler.parse.StreamTableDefinition;
+import io.trickle.compiler.parse.SupportCheck;
+import io.trickle.compiler.plan.Plan;
+import io.trickle.compiler.plan.SqlPos;
+import io.trickle.compiler.rel.CalciteFrontEnd;
+import io.trickle.compiler.rel.PgSchemaFactory;
+import io.trickle.compiler.rel.RelNormalizer;
+import io.trickle.compiler.translate.PlanTranslator;
+import java.sql.Connection;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * Compiles a stream table definition into a {@link Plan}. The pipeline, each step its own class:
+ * PostgreSQL validates the query and types its result ({@link PgValidator}); Calcite parses it
+ * ({@link CalciteFrontEnd}); non-immutable functions and unsupported constructs are rejected
+ * ({@link SupportCheck}); the catalog is read ({@link PgCatalog}) and Calcite validates and
+ * converts the query, inlining views; rules normalise it ({@link RelNormalizer}); and it is
+ * translated to differential operators ({@link PlanTranslator}).
+ */
+public final class StreamTableCompiler {
+
+  /**
+   * @param pg a connection to the source database; it is the catalog, and PostgreSQL validates
+   *     the query through it (in a transaction or savepoint that is rolled back)
+   * @throws CompileException naming the problem and its position in the definitions file
+   */
+  public Plan compile(StreamTableDefinition def, Connection pg) {
+    PgValidation pgResult = PgValidator.validate(pg, def,
+        name -> SqlPositions.of(def, CalciteFrontEnd.parse(def)).duplicateItem(name));
+    SqlNode parsed = CalciteFrontEnd.parse(def);
+    SqlPositions positions = SqlPositions.of(def, parsed);
+    rejectNonImmutable(pgResult, positions);
+    rejectUnsupportedOutput(pgResult, positions);
+    SupportCheck.check(def, parsed);
+    PgCatalog catalog = PgCatalog.read(pg);
+    RelRoot root = new CalciteFrontEnd(def, PgSchemaFactory.create(catalog)).toRel();
+    RelNode rel = RelNormalizer.normalize(root.rel);
+    return PlanTranslator.translate(def.name(), def.selectSql(), root, rel, pgResult.columns(),
+        positions);
+  }
+
+  private static void rejectNonImmutable(PgValidation pg, SqlPositions positions) {
+    for (PgValidation.NonImmutableFunction f : pg.functions()) {
+      SqlPos pos = f.display().startsWith("operator ") ? positions.operator(f.name())
+          : positions.function(f.name());
+      if (f.provolatile() == 'v') {
+        throw new CompileException(pos, f.display() + " is volatile (pg_proc.provolatile = 'v'):"
+            + " its result can change on every evaluation, so a stream table could never equal"
+            + " its query");
+      }
+      throw new CompileException(pos, f.display() + " is stable (pg_proc.provolatile = 's'): its"
+          + " result depends on the current time or session settings, which stream tables do not"
+          + " support yet");
+    }
+  }
+
+  private static void rejectUnsupportedOutput(PgValidation pg, SqlPositions positions) {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < pg.columns().size(); i++) {
+      PgOutputColumn c = pg.columns().get(i);
+      if (!names.add(c.name())) {
+        throw new CompileException(positions.duplicateItem(c.name()), "output column " + c.name()
+            + " appears twice; give each column a distinct alias");
+      }
+      if (c.type() == null) {
+        throw new CompileException(positions.selectItem(i), "column " + c.name() + " has type "
+            + c.pgType() + ", which is not supported yet");
+      }
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.trickle.compiler.rel;
+
+import io.trickle.compiler.CompileException;
+import io.trickle.compiler.parse.StreamTableDefinition;
+import io.trickle.compiler.plan.SqlPos;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.tools.FrameworkConfig;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.Planner;
+import org.apache.calcite.tools.ValidationException;
+
+/**
+ * Calcite configured like PostgreSQL: the Babel parser, unquoted identifiers folded to lower
+ * case, quoted ones kept, case-sensitive lookup, and {@link PgTypeSystem}. Positions in errors
+ * are mapped into the definitions file.
+ */
+public final class CalciteFrontEnd {
+  public static final SqlParser.Config PARSER = SqlParser.config()
+      .withParserFactory(SqlBabelParserImpl.FACTORY)
+      .withConformance(SqlConformanceEnum.BABEL)
+      .withQuoting(Quoting.DOUBLE_QUOTE)
+      .withUnquotedCasing(Casing.TO_LOWER)
+      .withQuotedCasing(Casing.UNCHANGED)
+      .withCaseSensitive(true);
+
+  private final StreamTableDefinition def;
+  private final Planner planner;
+
+  public CalciteFrontEnd(StreamTableDefinition def, SchemaPlus root) {
+    this.def = def;
+    FrameworkConfig config = Frameworks.newConfigBuilder()
+        .parserConfig(PARSER)
+        .defaultSchema(root)
+        .typeSystem(PgTypeSystem.INSTANCE)
+        // The PostgreSQL library adds the :: cast that pg_get_viewdef uses everywhere.
+        .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL)))
+        .sqlValidatorConfig(SqlValidator.Config.DEFAULT
+            .withConformance(SqlConformanceEnum.BABEL)
+            .withIdentifierExpansion(true))
+        .sqlToRelConverterConfig(SqlToRelConverter.config()
+            .withExpand(false)
+            // IN lists always become OR-ed equalities, never a join with VALUES.
+            .withInSubQueryThreshold(Integer.MAX_VALUE))
+        .build();
+    this.planner = Frameworks.getPlanner(config);
+  }
+
+  /** Parses the query without a catalog. */
+  public static SqlNode parse(StreamTableDefinition def) {
+    try {
+      return SqlParser.create(def.selectSql(), PARSER).parseQuery();
+    } catch (SqlParseException e) {
+      throw parseError(def, e);
+    }
+  }
+
+  /** Validates against the catalog and converts to relational algebra. */
+  public RelRoot toRel() {
+    SqlNode parsed;
+    try {
+      parsed = planner.parse(def.selectSql());
+    } catch (SqlParseException e) {
+      throw parseError(def, e);
+    }
+    SqlNode validated;
+    try {
+      validated = planner.validate(parsed);
+    } catch (ValidationException e) {
+      throw validationError(e);
+    }
+    try {
+      return planner.rel(validated);
+    } catch (CompileException e) {
+      throw e;
+    } catch (Exception e) {
+      CalciteContextException ctx = find(e);
+      if (ctx != null) {
+        throw new CompileException(def.start(),
+            "cannot inline a view used by the query: " + reasonOf(ctx), e);
+      }
+      throw new CompileException(def.start(), "cannot translate the query: " + e.getMessage(), e);
+    }
+  }
+
+  private CompileException validationError(ValidationException e) {
+    CalciteContextException ctx = find(e);
+    if (ctx == null) {
+      return new CompileException(def.start(), "invalid query: " + e.getMessage(), e);
+    }
+    return new CompileException(def.filePos(ctx.getPosLine(), ctx.getPosColumn()),
+        reasonOf(ctx), e);
+  }
+
+  private static String reasonOf(CalciteContextException ctx) {
+    Throwable cause = ctx.getCause();
+    return cause != null && cause.getMessage() != null ? cause.getMessage() : ctx.getMessage();
+  }
+
+  private static CalciteContextException find(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CalciteContextException c) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static CompileException parseError(StreamTableDefinition def, SqlParseException e) {
+    SqlPos pos = e.getPos() == null ? def.start()
+        : def.filePos(e.getPos().getLineNum(), e.getPos().getColumnNum());
+    String message = e.getMessage() == null ? "syntax error" : e.getMessage();
+    // Calcite lists every token it could have accepted; the first line says what it found.
+    int nl = message.indexOf('\n');
+    String first = nl < 0 ? message : message.substring(0, nl);
+    first = first.replaceFirst("^Encountered (.*) at line \\d+, column \\d+\\.$",
+        "unexpected $1");
+    return new CompileException(pos, "syntax error: " + first, e);
+  }
+}

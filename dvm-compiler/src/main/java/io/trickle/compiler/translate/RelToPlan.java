@@ -1,0 +1,346 @@
+package io.trickle.compiler.translate;
+
+import io.trickle.compiler.CompileException;
+import io.trickle.compiler.expr.Expr;
+import io.trickle.compiler.parse.PgColumn;
+import io.trickle.compiler.parse.PgRelation;
+import io.trickle.compiler.plan.AggCall;
+import io.trickle.compiler.plan.AggregateOp;
+import io.trickle.compiler.plan.Column;
+import io.trickle.compiler.plan.ColumnType;
+import io.trickle.compiler.plan.FilterOp;
+import io.trickle.compiler.plan.JoinOp;
+import io.trickle.compiler.plan.ProjectOp;
+import io.trickle.compiler.plan.RowKey;
+import io.trickle.compiler.plan.SourceOp;
+import io.trickle.compiler.plan.SqlPos;
+import io.trickle.compiler.rel.PgTable;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelShuttle;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.TableFunctionScan;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalAsofJoin;
+import org.apache.calcite.rel.logical.LogicalCalc;
+import org.apache.calcite.rel.logical.LogicalCorrelate;
+import org.apache.calcite.rel.logical.LogicalExchange;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalIntersect;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalMatch;
+import org.apache.calcite.rel.logical.LogicalMinus;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalRepeatUnion;
+import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.logical.LogicalTableModify;
+import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rel.logical.LogicalValues;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+
+/**
+ * Translates a normalised Calcite plan into plan operators, one method per relational operator
+ * kind. Results are remembered per node, because a Calcite plan can be a DAG. Anything without a
+ * differential operator yet fails with the construct's name and position.
+ */
+final class RelToPlan implements RelShuttle {
+  private final OpPositions positions;
+  private final RexBuilder rexBuilder;
+  private final Map<RelNode, Bound> done = new IdentityHashMap<>();
+  private int nextId = 1;
+
+  RelToPlan(OpPositions positions, RexBuilder rexBuilder) {
+    this.positions = positions;
+    this.rexBuilder = rexBuilder;
+  }
+
+  int nextId() {
+    return nextId++;
+  }
+
+  Bound translate(RelNode rel) {
+    Bound b = done.get(rel);
+    if (b == null) {
+      rel.accept(this);
+      b = done.get(rel);
+    }
+    return b;
+  }
+
+  private RelNode put(RelNode rel, Bound b) {
+    done.put(rel, b);
+    return rel;
+  }
+
+  @Override
+  public RelNode visit(TableScan scan) {
+    PgTable table = scan.getTable().unwrap(PgTable.class);
+    List<String> name = scan.getTable().getQualifiedName();
+    if (table == null) {
+      throw new CompileException(positions.start(), "cannot read " + String.join(".", name)
+          + ": only PostgreSQL tables and views are supported");
+    }
+    PgRelation rel = table.relation();
+    SqlPos pos = positions.scan(rel.name());
+    List<Column> columns = new ArrayList<>();
+    int n = rel.columns().size();
+    int[] fields = new int[n];
+    String[] unavailable = new String[n];
+    for (int i = 0; i < n; i++) {
+      PgColumn c = rel.columns().get(i);
+      if (c.supported()) {
+        fields[i] = columns.size();
+        columns.add(new Column(c.name(), c.type()));
+      } else {
+        fields[i] = -1;
+        unavailable[i] = c.unsupportedMessage();
+      }
+    }
+    RowKey key = sourceKey(rel, columns, pos);
+    SourceOp op = new SourceOp(nextId(), pos, rel.schema(), rel.name(), columns, key);
+    return put(scan, new Bound(op, fields, unavailable));
+  }
+
+  private static RowKey sourceKey(PgRelation rel, List<Column> columns, SqlPos pos) {
+    if (rel.primaryKey().isEmpty()) {
+      if (!rel.replicaIdentityFull()) {
+        String t = rel.qualifiedName();
+        throw new CompileException(pos, "table " + t + " has no primary key and REPLICA IDENTITY is"
+            + " not FULL, so deletes and updates cannot be captured; add a primary key or run"
+            + " ALTER TABLE " + t + " REPLICA IDENTITY FULL");
+      }
+      return RowKey.ROW_HASH;
+    }
+    List<Integer> key = new ArrayList<>();
+    for (String k : rel.primaryKey()) {
+      int index = -1;
+      for (int i = 0; i < columns.size(); i++) {
+        if (columns.get(i).name().equals(k)) {
+          index = i;
+        }
+      }
+      if (index < 0) {
+        PgColumn c = rel.columns().stream().filter(x -> x.name().equals(k)).findFirst().orElseThrow();
+        throw new CompileException(pos, "primary key column " + k + " of " + rel.qualifiedName()
+            + " has type " + c.pgType() + ", which is not supported yet");
+      }
+      key.add(index);
+    }
+    return RowKey.of(key);
+  }
+
+  @Override
+  public RelNode visit(LogicalFilter filter) {
+    Bound in = translate(filter.getInput());
+    SqlPos pos = underAggregate(filter.getInput()) ? positions.having() : positions.where();
+    Expr predicate = RexToExpr.translate(rexBuilder, filter.getCondition(), in, pos);
+    FilterOp op = new FilterOp(nextId(), pos, in.op(), predicate);
+    return put(filter, new Bound(op, in.fields(), in.unavailable()));
+  }
+
+  private static boolean underAggregate(RelNode input) {
+    RelNode r = input;
+    while (r instanceof LogicalProject || r instanceof LogicalFilter) {
+      r = r.getInput(0);
+    }
+    return r instanceof Aggregate;
+  }
+
+  @Override
+  public RelNode visit(LogicalProject project) {
+    Bound in = translate(project.getInput());
+    SqlPos pos = positions.project();
+    List<Expr> exprs = new ArrayList<>();
+    List<Column> columns = new ArrayList<>();
+    List<String> names = project.getRowType().getFieldNames();
+    for (int i = 0; i < project.getProjects().size(); i++) {
+      Expr e = RexToExpr.translate(rexBuilder, project.getProjects().get(i), in, pos);
+      exprs.add(e);
+      columns.add(new Column(names.get(i), e.type()));
+    }
+    ProjectOp op = new ProjectOp(nextId(), pos, in.op(), exprs, columns,
+        RowKeys.project(in.op().key(), exprs));
+    return put(project, Bound.dense(op));
+  }
+
+  @Override
+  public RelNode visit(LogicalJoin join) {
+    if (join.getJoinType() != JoinRelType.INNER) {
+      throw new CompileException(positions.join(), join.getJoinType().name() + " JOIN is not"
+          + " supported yet (only inner joins)");
+    }
+    Bound left = translate(join.getLeft());
+    Bound right = translate(join.getRight());
+    SqlPos pos = positions.join();
+    // Strict equality only: IS NOT DISTINCT FROM would match NULLs, which key lookups never do.
+    JoinInfo info = JoinInfo.createWithStrictEquality(join.getLeft(), join.getRight(),
+        join.getCondition());
+    if (info.leftKeys.isEmpty()) {
+      throw new CompileException(pos, "a join needs at least one equality between columns of its"
+          + " two sides (a cross product or a non-equi join is not supported yet)");
+    }
+    List<Integer> leftKeys = new ArrayList<>();
+    List<Integer> rightKeys = new ArrayList<>();
+    for (int i = 0; i < info.leftKeys.size(); i++) {
+      leftKeys.add(left.column(info.leftKeys.get(i), pos));
+      rightKeys.add(right.column(info.rightKeys.get(i), pos));
+    }
+    List<Column> columns = new ArrayList<>(left.op().columns());
+    columns.addAll(right.op().columns());
+    RowKey key = RowKeys.join(left.op().key(), right.op().key(), left.op().columns().size());
+    RexNode remaining = info.getRemaining(rexBuilder);
+    int id = nextId();
+    // The residual is translated over the joined row, which needs the joined field map first.
+    Bound probe = left.concat(left.op(), right);
+    Expr residual = remaining.isAlwaysTrue() ? null
+        : RexToExpr.translate(rexBuilder, remaining, probe, pos);
+    JoinOp op = new JoinOp(id, pos, left.op(), right.op(), leftKeys, rightKeys, residual, columns,
+        key);
+    return put(join, left.concat(op, right));
+  }
+
+  @Override
+  public RelNode visit(LogicalAggregate aggregate) {
+    Bound in = translate(aggregate.getInput());
+    SqlPos pos = positions.aggregate();
+    if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+      throw new CompileException(pos, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
+    }
+    List<Integer> groupKeys = new ArrayList<>();
+    List<Column> columns = new ArrayList<>();
+    List<String> names = aggregate.getRowType().getFieldNames();
+    for (int field : aggregate.getGroupSet()) {
+      int c = in.column(field, pos);
+      groupKeys.add(c);
+      columns.add(new Column(names.get(columns.size()), in.op().columns().get(c).type()));
+    }
+    List<AggCall> aggs = new ArrayList<>();
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      AggCall agg = aggCall(call, in, pos, names.get(columns.size()));
+      aggs.add(agg);
+      columns.add(new Column(agg.name(), agg.type()));
+    }
+    AggregateOp op = new AggregateOp(nextId(), pos, in.op(), groupKeys, aggs, columns);
+    return put(aggregate, Bound.dense(op));
+  }
+
+  private static AggCall aggCall(AggregateCall call, Bound in, SqlPos pos, String name) {
+    String fn = call.getAggregation().getName();
+    if (call.isDistinct()) {
+      throw new CompileException(pos, fn + "(DISTINCT ...) is not supported yet");
+    }
+    if (call.filterArg >= 0) {
+      throw new CompileException(pos, "aggregate FILTER (WHERE ...) is not supported yet");
+    }
+    if (!call.getCollation().getFieldCollations().isEmpty()) {
+      throw new CompileException(pos, "ORDER BY inside " + fn + "() is not supported yet");
+    }
+    AggCall.Kind kind = switch (call.getAggregation().getKind()) {
+      case COUNT -> call.getArgList().isEmpty() ? AggCall.Kind.COUNT_STAR : AggCall.Kind.COUNT;
+      case SUM -> AggCall.Kind.SUM;
+      case AVG -> AggCall.Kind.AVG;
+      case MIN -> AggCall.Kind.MIN;
+      case MAX -> AggCall.Kind.MAX;
+      default -> throw new CompileException(pos, "aggregate function " + fn.toLowerCase(
+          java.util.Locale.ROOT) + "() is not supported yet");
+    };
+    if (call.getArgList().size() > 1) {
+      throw new CompileException(pos, fn + " with several arguments is not supported yet");
+    }
+    if (kind == AggCall.Kind.COUNT_STAR) {
+      return new AggCall(kind, -1, AggregateTypes.of(kind, null), name);
+    }
+    int arg = in.column(call.getArgList().get(0), pos);
+    ColumnType argType = in.op().columns().get(arg).type();
+    ColumnType type = AggregateTypes.of(kind, argType);
+    if (type == null) {
+      throw new CompileException(pos, fn + "(" + argType + ") is not supported");
+    }
+    return new AggCall(kind, arg, type, name);
+  }
+
+  private RelNode unsupported(RelNode rel, String construct) {
+    throw new CompileException(positions.start(), construct + " is not supported yet");
+  }
+
+  @Override
+  public RelNode visit(LogicalValues values) {
+    return unsupported(values, "a constant relation (VALUES, or an IN list Calcite turned into one)");
+  }
+
+  @Override
+  public RelNode visit(LogicalSort sort) {
+    return unsupported(sort, "ORDER BY / LIMIT / OFFSET");
+  }
+
+  @Override
+  public RelNode visit(LogicalUnion union) {
+    return unsupported(union, union.all ? "UNION ALL" : "UNION");
+  }
+
+  @Override
+  public RelNode visit(LogicalIntersect intersect) {
+    return unsupported(intersect, "INTERSECT");
+  }
+
+  @Override
+  public RelNode visit(LogicalMinus minus) {
+    return unsupported(minus, "EXCEPT");
+  }
+
+  @Override
+  public RelNode visit(LogicalCorrelate correlate) {
+    return unsupported(correlate, "a correlated subquery");
+  }
+
+  @Override
+  public RelNode visit(LogicalCalc calc) {
+    return unsupported(calc, "a Calc node");
+  }
+
+  @Override
+  public RelNode visit(TableFunctionScan scan) {
+    return unsupported(scan, "a table function");
+  }
+
+  @Override
+  public RelNode visit(LogicalMatch match) {
+    return unsupported(match, "MATCH_RECOGNIZE");
+  }
+
+  @Override
+  public RelNode visit(LogicalExchange exchange) {
+    return unsupported(exchange, "an exchange");
+  }
+
+  @Override
+  public RelNode visit(LogicalTableModify modify) {
+    return unsupported(modify, "INSERT/UPDATE/DELETE");
+  }
+
+  @Override
+  public RelNode visit(LogicalAsofJoin join) {
+    return unsupported(join, "ASOF JOIN");
+  }
+
+  @Override
+  public RelNode visit(LogicalRepeatUnion union) {
+    return unsupported(union, "WITH RECURSIVE");
+  }
+
+  @Override
+  public RelNode visit(RelNode other) {
+    if (other instanceof org.apache.calcite.rel.core.Window) {
+      return unsupported(other, "a window function (OVER)");
+    }
+    return unsupported(other, other.getRelTypeName());
+  }
+}

@@ -1,0 +1,142 @@
+package io.trickle.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.trickle.compiler.plan.SqlPos;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Queries the compiler must refuse, each with a message naming the construct and where it is. */
+class CompilerTestErrorsTest {
+  private static CompilerTestDatabase db;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = new CompilerTestDatabase();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    db.close();
+  }
+
+  static Stream<Arguments> rejected() {
+    return Stream.of(
+        Arguments.of("select id frm orders",
+            "line 1, column 15: PostgreSQL rejects the query: syntax error at or near \"orders\""),
+        Arguments.of("select id from nosuch",
+            "line 1, column 16: PostgreSQL rejects the query: relation \"nosuch\" does not exist"),
+        Arguments.of("select nosuch from orders",
+            "line 1, column 8: PostgreSQL rejects the query: column \"nosuch\" does not exist"),
+        Arguments.of("select o.id from orders o left join customers c on c.id = o.customer_id",
+            "line 1, column 27: LEFT OUTER JOIN is not supported yet (only inner joins)"),
+        Arguments.of("select o.id from orders o full outer join customers c on c.id = o.customer_id",
+            "line 1, column 27: FULL OUTER JOIN is not supported yet (only inner joins)"),
+        Arguments.of("select id from orders order by id",
+            "line 1, column 23: ORDER BY is not supported yet"),
+        Arguments.of("select id from orders limit 3",
+            "line 1, column 29: LIMIT/FETCH is not supported yet"),
+        Arguments.of("select id from orders union select id from customers",
+            "line 1, column 23: UNION is not supported yet"),
+        Arguments.of("select id, row_number() over (order by id) as r from orders",
+            "line 1, column 12: window functions (OVER) are not supported yet"),
+        Arguments.of("select id, random() as r from orders",
+            "line 1, column 12: random() is volatile (pg_proc.provolatile = 'v'): its result can"
+                + " change on every evaluation, so a stream table could never equal its query"),
+        Arguments.of("select id from orders where amount > random()",
+            "line 1, column 38: random() is volatile"),
+        Arguments.of("select id, now() as t from orders",
+            "line 1, column 12: now() is stable (pg_proc.provolatile = 's')"),
+        Arguments.of("select * from events",
+            "line 1, column 15: table public.events has no primary key and REPLICA IDENTITY is not"
+                + " FULL, so deletes and updates cannot be captured; add a primary key or run ALTER"
+                + " TABLE public.events REPLICA IDENTITY FULL"),
+        Arguments.of("select id, customer_id as id from orders",
+            "line 1, column 12: output column id appears twice; give each column a distinct alias"),
+        Arguments.of("select id, count(*), count(*) from orders group by id",
+            "line 1, column 22: output column count appears twice; give each column a distinct"
+                + " alias"),
+        Arguments.of("select id, note from orders",
+            "line 1, column 12: column note has type jsonb, which is not supported yet"),
+        Arguments.of("select id from orders where note is not null",
+            "line 1, column 29: column note has type jsonb, which is not supported yet"),
+        Arguments.of("select body from docs",
+            "line 1, column 18: primary key column id of public.docs has type uuid, which is not"
+                + " supported yet"),
+        Arguments.of("select id, upper(name) as u from customers",
+            "line 1, column 12: function upper() is not supported yet"),
+        Arguments.of("select distinct name from customers",
+            "line 1, column 8: SELECT DISTINCT is not supported yet"),
+        Arguments.of("select count(distinct id) as n from orders",
+            "line 1, column 8: COUNT(DISTINCT ...) is not supported yet"),
+        Arguments.of("select id from orders where customer_id in (select id from customers)",
+            "line 1, column 45: IN (subquery) is not supported yet"),
+        Arguments.of("select c.id from customers c join orders o on o.customer_id > c.id",
+            "line 1, column 30: a join needs at least one equality between columns of its two"
+                + " sides"),
+        Arguments.of("select id, name || 'x' as s from customers",
+            "line 1, column 12: operator || is not supported yet"),
+        Arguments.of("select tstz::date as d from orders",
+            "line 1, column 8: date() is stable (pg_proc.provolatile = 's')"),
+        Arguments.of("with x as (select id from orders) select id from x",
+            "line 1, column 1: WITH (common table expressions) is not supported yet"),
+        Arguments.of("select 1 as one",
+            "line 1, column 1: a query without FROM is not supported"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejected")
+  void rejectsWithAClearMessage(String sql, String message) {
+    assertThatThrownBy(() -> db.compile(sql))
+        .isInstanceOf(CompileException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @Test
+  void positionsAreRelativeToTheDefinitionsFile() {
+    CompileException e = catchThrowableOfType(CompileException.class, () -> db.compileFile("""
+        -- a stream table
+        CREATE STREAM TABLE t AS
+          SELECT o.id
+          FROM orders o
+          RIGHT JOIN customers c ON c.id = o.customer_id;
+        """));
+    assertThat(e.pos()).isEqualTo(new SqlPos(5, 3));
+    assertThat(e.getMessage()).isEqualTo(
+        "line 5, column 3: RIGHT OUTER JOIN is not supported yet (only inner joins)");
+  }
+
+  @Test
+  void postgresErrorPositionsAreRelativeToTheDefinitionsFile() {
+    CompileException e = catchThrowableOfType(CompileException.class, () -> db.compileFile("""
+        CREATE STREAM TABLE t AS SELECT id,
+                 nosuch
+          FROM orders
+        """));
+    assertThat(e.getMessage()).isEqualTo(
+        "line 2, column 10: PostgreSQL rejects the query: column \"nosuch\" does not exist");
+  }
+
+  @Test
+  void validationLeavesNothingBehind() throws Exception {
+    assertThatThrownBy(() -> db.compile("select id, random() as r from orders"))
+        .isInstanceOf(CompileException.class);
+    db.compile("select id from orders");
+    try (Statement st = db.connection().createStatement();
+        ResultSet rs = st.executeQuery(
+            "select count(*) from pg_class where relname = '__trickle_check'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("the check view is rolled back").isZero();
+    }
+    assertThat(db.connection().getAutoCommit()).as("autocommit restored").isTrue();
+  }
+}

@@ -1,0 +1,14 @@
+create table customers (id int primary key, name text not null, region varchar(20), tier char(3));
+create table orders (id bigint primary key, customer_id int not null, amount numeric(10,2),
+  qty smallint, placed date, note jsonb, weight real, score double precision,
+  ts timestamp, tstz timestamptz);
+create table items (order_id bigint, line int, product_id int, price numeric(12,2),
+  primary key (order_id, line));
+create table products (id int primary key, name text);
+create table events (kind text, n int);
+create table audit (kind text, n int);
+alter table audit replica identity full;
+create schema sales;
+create table sales.targets (region varchar(20) primary key, target numeric);
+create view big_orders as select id, customer_id, amount from orders where amount > 100;
+create table docs (id uuid primary key, body text);
