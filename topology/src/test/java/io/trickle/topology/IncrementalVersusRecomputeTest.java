@@ -36,7 +36,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * (output records applied to a map, as the sink does) equals the query recomputed from scratch
  * over the current source contents in plain Java.
  */
-class IncrementalVersusRecomputeProperties {
+class IncrementalVersusRecomputeTest {
   private static final SourceOp L = Plans.source(1, "l", col("id", Plans.INT), col("k", Plans.INT),
       col("v", Plans.INT));
   private static final SourceOp R = Plans.source(2, "r", col("rid", Plans.INT), col("rk", Plans.INT),
@@ -55,7 +55,7 @@ class IncrementalVersusRecomputeProperties {
     return action.list().ofMinSize(1).ofMaxSize(4).list().ofMinSize(1).ofMaxSize(30);
   }
 
-  @Property(tries = 30)
+  @Property(tries = 25)
   void joinMatchesRecompute(@ForAll("histories") List<List<Action>> epochs) {
     JoinOp join = new JoinOp(3, SqlPos.UNKNOWN, L, R, List.of(1), List.of(1), null,
         Plans.concat(L.columns(), R.columns()), RowKey.of(List.of(0, 3)));
@@ -77,12 +77,12 @@ class IncrementalVersusRecomputeProperties {
     });
   }
 
-  @Property(tries = 30)
+  @Property(tries = 25)
   void aggregateWithMinMaxMatchesRecompute(@ForAll("histories") List<List<Action>> epochs) {
     check(aggregatePlan(L), epochs, tables -> aggregate(tables.get("l").values(), 1, 2));
   }
 
-  @Property(tries = 20)
+  @Property(tries = 15)
   void aggregateOverJoinMatchesRecompute(@ForAll("histories") List<List<Action>> epochs) {
     // group by r.rk, aggregate l.v over the join l.k = r.rk: a change to r moves whole groups of weights
     JoinOp join = new JoinOp(3, SqlPos.UNKNOWN, L, R, List.of(1), List.of(1), null,
