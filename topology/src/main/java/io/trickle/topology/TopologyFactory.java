@@ -46,8 +46,11 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
   private final Topology topology = new Topology();
   private final Map<Integer, List<String>> built = new HashMap<>();
+  private final MaterializeOp root;
 
-  private TopologyFactory() {}
+  private TopologyFactory(MaterializeOp root) {
+    this.root = root;
+  }
 
   /**
    * @param sourceTopic the Debezium change topic (byte[] JSON, schemas disabled)
@@ -57,7 +60,7 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(sourceTopic, "sourceTopic");
     Objects.requireNonNull(outputTopic, "outputTopic");
-    TopologyFactory factory = new TopologyFactory();
+    TopologyFactory factory = new TopologyFactory(plan.root());
     Map<String, List<String>> routes = new LinkedHashMap<>();
     for (SourceOp source : plan.sources()) {
       routes.computeIfAbsent(source.qualifiedName(), t -> new ArrayList<>()).add(source.name());
@@ -125,6 +128,10 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
   @Override
   public List<String> visitMaterialize(MaterializeOp op) {
+    if (op != root) {
+      throw new IllegalArgumentException(op.name() + " at " + op.pos()
+          + ": a materialize operator can only be the root of a plan");
+    }
     topology.addProcessor(op.name(), new MaterializeProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
   }

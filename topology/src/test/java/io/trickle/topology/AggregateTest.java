@@ -163,4 +163,23 @@ class AggregateTest {
           "marker {\"seq\":0,\"lsn\":" + h.lsn() + ",\"ts_ms\":" + h.tsMs() + "}");
     }
   }
+
+  @Test
+  void avgOverIntegersIsNumericAndSumOfBigintPromotesPastLongRange() {
+    SourceOp big = Plans.source(1, "big", col("id", Plans.INT), col("n", Plans.INT), col("b", Plans.BIGINT));
+    AggregateOp agg = new AggregateOp(2, SqlPos.UNKNOWN, big, List.of(), List.of(
+        new AggCall(Kind.AVG, 1, Plans.NUMERIC, "avg_n"),
+        new AggCall(Kind.SUM, 2, Plans.NUMERIC, "sum_b")),
+        List.of(col("avg_n", Plans.NUMERIC), col("sum_b", Plans.NUMERIC)));
+    Plan plan = new Plan("big", "select avg(n), sum(b) from big", new MaterializeOp(3, SqlPos.UNKNOWN, agg, "big"));
+    try (Harness h = new Harness(plan)) {
+      h.insert("big", row("id", 1, "n", 1, "b", 9_000_000_000_000_000_000L));
+      assertThat(h.drain()).first().isEqualTo("{} -> {\"avg_n\":1.00000000000000000000,\"sum_b\":9000000000000000000}");
+      h.insert("big", row("id", 2, "n", 2, "b", 9_000_000_000_000_000_000L));
+      assertThat(h.drain()).as("PostgreSQL's division scale; an exact sum beyond bigint").first()
+          .isEqualTo("{} -> {\"avg_n\":1.5000000000000000,\"sum_b\":18000000000000000000}");
+      h.delete("big", row("id", 1));
+      assertThat(h.drain()).first().isEqualTo("{} -> {\"avg_n\":2.0000000000000000,\"sum_b\":9000000000000000000}");
+    }
+  }
 }

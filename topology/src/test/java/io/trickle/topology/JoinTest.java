@@ -126,4 +126,26 @@ class JoinTest {
         "join-3-left:[join-3-left, join-3-right]", "join-3-right:[join-3-left, join-3-right]",
         "join-5-left:[join-5-left, join-5-right]", "join-5-right:[join-5-left, join-5-right]");
   }
+
+  @Test
+  void selfJoinFeedsBothSourceOperatorsOfTheTable() {
+    SourceOp emp = Plans.source(1, "emp", col("id", Plans.INT), col("name", Plans.TEXT), col("boss", Plans.INT));
+    SourceOp mgr = Plans.source(2, "emp", col("id", Plans.INT), col("name", Plans.TEXT), col("boss", Plans.INT));
+    // The join renames the second copy's columns, as the compiler would, so output names are unique.
+    JoinOp join = new JoinOp(3, SqlPos.UNKNOWN, emp, mgr, List.of(2), List.of(0), null,
+        Plans.concat(emp.columns(), List.of(col("mid", Plans.INT), col("mname", Plans.TEXT), col("mboss", Plans.INT))),
+        RowKey.of(List.of(0, 3)));
+    Plan plan = new Plan("boss", "select * from emp e join emp m on e.boss = m.id",
+        new MaterializeOp(4, SqlPos.UNKNOWN, join, "boss"));
+    try (Harness h = new Harness(plan)) {
+      h.begin().insert("emp", row("id", 1, "name", "ceo", "boss", null))
+          .insert("emp", row("id", 2, "name", "dev", "boss", 1)).end();
+      assertThat(h.drain()).first().isEqualTo("{\"id\":2,\"mid\":1} -> {\"id\":2,\"name\":\"dev\","
+          + "\"boss\":1,\"mid\":1,\"mname\":\"ceo\",\"mboss\":null}");
+      h.update("emp", row("id", 1, "name", "boss", "boss", null));
+      assertThat(h.drain()).as("one update reaches both copies of the table").first()
+          .isEqualTo("{\"id\":2,\"mid\":1} -> {\"id\":2,\"name\":\"dev\","
+          + "\"boss\":1,\"mid\":1,\"mname\":\"boss\",\"mboss\":null}");
+    }
+  }
 }

@@ -196,4 +196,37 @@ class SourceMaterializeTest {
           + "\"ts\":\"2024-01-31T10:15:30.123456Z\"}");
     }
   }
+
+  @Test
+  void aValueThatDoesNotFitItsColumnIsReportedAndSkipped() {
+    h.insert("orders", row("id", 1, "customer", "a", "amount", "not a number", "note", null))
+        .insert("orders", row("id", 2, "customer", "b", "amount", "2", "note", null));
+    List<String> out = h.drain();
+    assertThat(out).hasSize(3);
+    assertThat(out.get(0)).as("an error record for the bad event").startsWith("error ")
+        .contains("\"sqlstate\":\"22P02\"", "\"operator\":\"source-1\"");
+    assertThat(out.get(1)).isEqualTo("{\"id\":2} -> {\"id\":2,\"customer\":\"b\",\"amount\":2,\"note\":null}");
+    assertThat(h.metricTotal("source-1", TrickleMetrics.POISON_RECORDS)).isEqualTo(1.0);
+  }
+
+  @Test
+  void rowsWithoutAUniqueKeyAreKeyedByHashAndCounted() {
+    io.trickle.compiler.plan.ProjectOp customers = new io.trickle.compiler.plan.ProjectOp(2, SqlPos.UNKNOWN, ORDERS,
+        List.of(new io.trickle.compiler.expr.Expr.ColumnRef(1, Plans.TEXT)), List.of(col("customer", Plans.TEXT)),
+        RowKey.ROW_HASH);
+    Plan plan = new Plan("customers", "select customer from orders",
+        new MaterializeOp(3, SqlPos.UNKNOWN, customers, "customers"));
+    String key = "{\"__trickle_key\":\""
+        + io.trickle.topology.state.RowHash.hex(io.trickle.topology.state.RowHash.of(new Object[] {"ann"})) + "\"}";
+    try (Harness t = new Harness(plan)) {
+      t.insert("orders", row("id", 1, "customer", "ann", "amount", "1", "note", null));
+      assertThat(t.drain()).first().isEqualTo(key + " -> {\"customer\":\"ann\",\"__trickle_count\":1}");
+      t.insert("orders", row("id", 2, "customer", "ann", "amount", "1", "note", null));
+      assertThat(t.drain()).first().isEqualTo(key + " -> {\"customer\":\"ann\",\"__trickle_count\":2}");
+      t.delete("orders", row("id", 1));
+      assertThat(t.drain()).first().isEqualTo(key + " -> {\"customer\":\"ann\",\"__trickle_count\":1}");
+      t.update("orders", row("id", 2, "customer", "bob", "amount", "1", "note", null));
+      assertThat(t.drain()).as("ann gone, bob appears").contains(key + " -> null");
+    }
+  }
 }
