@@ -4,8 +4,12 @@ package io.trickle.compiler.expr;
 public final class Evaluator {
   private Evaluator() {}
 
+  /**
+   * @throws IllegalArgumentException when the expression is ill-typed or uses an operator/type
+   *     combination that is not supported (for example date arithmetic)
+   */
   public static CompiledExpr compile(Expr expr) {
-    throw new UnsupportedOperationException("TODO: implemented by the expression work");
+    return expr.accept(ExprCompiler.INSTANCE);
   }
 
   /** Three-valued predicate: true only when the expression is TRUE (NULL and FALSE reject). */

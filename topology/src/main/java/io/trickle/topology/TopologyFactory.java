@@ -1,0 +1,138 @@
+package io.trickle.topology;
+
+import io.trickle.compiler.plan.AggregateOp;
+import io.trickle.compiler.plan.FilterOp;
+import io.trickle.compiler.plan.JoinOp;
+import io.trickle.compiler.plan.MaterializeOp;
+import io.trickle.compiler.plan.Op;
+import io.trickle.compiler.plan.OpVisitor;
+import io.trickle.compiler.plan.Plan;
+import io.trickle.compiler.plan.ProjectOp;
+import io.trickle.compiler.plan.SourceOp;
+import io.trickle.topology.processor.AggregateProcessorSupplier;
+import io.trickle.topology.processor.DispatchProcessorSupplier;
+import io.trickle.topology.processor.FilterProcessorSupplier;
+import io.trickle.topology.processor.JoinProcessorSupplier;
+import io.trickle.topology.processor.MaterializeProcessorSupplier;
+import io.trickle.topology.processor.ProjectProcessorSupplier;
+import io.trickle.topology.processor.SourceProcessorSupplier;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Turns a {@link Plan} into a Kafka Streams {@link Topology} of differential operators:
+ * <pre>
+ *   debezium-source → debezium-dispatch → source-N → … operators … → materialize-N → materialize-N-sink
+ * </pre>
+ * Every processor and store is named from {@code op.name()} (stores: {@code Stateful.storeNames()}),
+ * so adding an operator never renames another one's state or changelog.
+ *
+ * <p>The topology runs as ONE task: the source topic has a single partition (Debezium's commit
+ * order must stay total) and no operator repartitions, so records between processors carry null
+ * keys. A keyed operator that needs to scale out would add a named repartition topic here.
+ *
+ * <p>Each visit returns the names of the processors that emit the operator's output (two for a
+ * join: one per input side). Plans can be DAGs, so results are memoized by operator id.
+ */
+public final class TopologyFactory implements OpVisitor<List<String>> {
+  public static final String SOURCE_NODE = "debezium-source";
+
+  private final Topology topology = new Topology();
+  private final Map<Integer, List<String>> built = new HashMap<>();
+  private final MaterializeOp root;
+
+  private TopologyFactory(MaterializeOp root) {
+    this.root = root;
+  }
+
+  /**
+   * @param sourceTopic the Debezium change topic (byte[] JSON, schemas disabled)
+   * @param outputTopic the stream table's output topic (byte[] JSON per the output contract)
+   */
+  public static Topology build(Plan plan, String sourceTopic, String outputTopic) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(sourceTopic, "sourceTopic");
+    Objects.requireNonNull(outputTopic, "outputTopic");
+    TopologyFactory factory = new TopologyFactory(plan.root());
+    Map<String, List<String>> routes = new LinkedHashMap<>();
+    for (SourceOp source : plan.sources()) {
+      routes.computeIfAbsent(source.qualifiedName(), t -> new ArrayList<>()).add(source.name());
+    }
+    factory.topology.addSource(SOURCE_NODE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), sourceTopic);
+    factory.topology.addProcessor(DispatchProcessorSupplier.NAME, new DispatchProcessorSupplier(routes), SOURCE_NODE);
+    List<String> materialize = factory.outputsOf(plan.root());
+    factory.topology.addSink(sinkName(plan.root()), outputTopic, new ByteArraySerializer(),
+        new ByteArraySerializer(), materialize.toArray(new String[0]));
+    return factory.topology;
+  }
+
+  public static String sinkName(MaterializeOp op) {
+    return op.name() + "-sink";
+  }
+
+  private List<String> outputsOf(Op op) {
+    List<String> names = built.get(op.id());
+    if (names == null) {
+      names = op.accept(this);
+      built.put(op.id(), names);
+    }
+    return names;
+  }
+
+  private String[] parents(Op input) {
+    return outputsOf(input).toArray(new String[0]);
+  }
+
+  @Override
+  public List<String> visitSource(SourceOp op) {
+    topology.addProcessor(op.name(), new SourceProcessorSupplier(op), DispatchProcessorSupplier.NAME);
+    return List.of(op.name());
+  }
+
+  @Override
+  public List<String> visitFilter(FilterOp op) {
+    topology.addProcessor(op.name(), new FilterProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
+  }
+
+  @Override
+  public List<String> visitProject(ProjectOp op) {
+    topology.addProcessor(op.name(), new ProjectProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
+  }
+
+  @Override
+  public List<String> visitJoin(JoinOp op) {
+    var stores = JoinProcessorSupplier.storesOf(op);
+    String[] leftParents = parents(op.left());
+    String[] rightParents = parents(op.right());
+    String left = JoinProcessorSupplier.processorName(op, JoinProcessorSupplier.Side.LEFT);
+    String right = JoinProcessorSupplier.processorName(op, JoinProcessorSupplier.Side.RIGHT);
+    topology.addProcessor(left, new JoinProcessorSupplier(op, JoinProcessorSupplier.Side.LEFT, stores), leftParents);
+    topology.addProcessor(right, new JoinProcessorSupplier(op, JoinProcessorSupplier.Side.RIGHT, stores), rightParents);
+    return List.of(left, right);
+  }
+
+  @Override
+  public List<String> visitAggregate(AggregateOp op) {
+    topology.addProcessor(op.name(), new AggregateProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
+  }
+
+  @Override
+  public List<String> visitMaterialize(MaterializeOp op) {
+    if (op != root) {
+      throw new IllegalArgumentException(op.name() + " at " + op.pos()
+          + ": a materialize operator can only be the root of a plan");
+    }
+    topology.addProcessor(op.name(), new MaterializeProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
+  }
+}

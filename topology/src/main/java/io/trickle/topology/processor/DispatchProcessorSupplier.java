@@ -1,0 +1,161 @@
+package io.trickle.topology.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trickle.topology.TrickleMetrics;
+import io.trickle.topology.state.StateStores;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root processor. Reads the single Debezium change topic (data changes of every captured
+ * table, transaction metadata, heartbeats), routes data changes of the tables the plan reads to
+ * their source operators and closes epochs with {@link Msg.Marker}s:
+ * <ul>
+ *   <li>after a transaction END record;
+ *   <li>after a data record outside a transaction, unless it is a non-final snapshot record;
+ *   <li>after a heartbeat.
+ * </ul>
+ * The marker carries the highest source LSN seen so far, kept in a store so it survives restarts.
+ */
+public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[], byte[], Object, Msg> {
+  public static final String NAME = "debezium-dispatch";
+  public static final String STORE = NAME + "-state";
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchProcessorSupplier.class);
+  private static final Bytes LSN_KEY = Bytes.wrap("lsn".getBytes(StandardCharsets.UTF_8));
+  private static final Bytes EPOCH_TS_KEY = Bytes.wrap("epoch-ts".getBytes(StandardCharsets.UTF_8));
+  /** Snapshot records after which more records of the same snapshot follow. */
+  private static final Set<String> NON_FINAL_SNAPSHOT =
+      Set.of("true", "first", "first_in_data_collection", "last_in_data_collection");
+  private static final Set<String> DATA_OPS = Set.of("c", "u", "d", "r", "t");
+
+  private final Map<String, List<String>> routes;
+  private final StoreBuilder<KeyValueStore<Bytes, byte[]>> store = StateStores.persistent(STORE);
+
+  /** @param routes {@code schema.table} to the names of the source processors reading it */
+  public DispatchProcessorSupplier(Map<String, List<String>> routes) {
+    this.routes = Map.copyOf(routes);
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    return Set.of(store);
+  }
+
+  @Override
+  public Processor<byte[], byte[], Object, Msg> get() {
+    return new DispatchProcessor();
+  }
+
+  private final class DispatchProcessor implements Processor<byte[], byte[], Object, Msg> {
+    private ProcessorContext<Object, Msg> context;
+    private KeyValueStore<Bytes, byte[]> state;
+    private Sensor poison;
+
+    @Override
+    public void init(ProcessorContext<Object, Msg> context) {
+      this.context = context;
+      this.state = context.getStateStore(STORE);
+      this.poison = TrickleMetrics.poisonRecords(context.metrics(), NAME);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+      if (record.value() == null) {
+        return; // a Kafka tombstone carries no change; Debezium only sends them for compaction
+      }
+      JsonNode value;
+      try {
+        value = DebeziumJson.MAPPER.readTree(record.value());
+      } catch (java.io.IOException | RuntimeException e) {
+        skipPoison(record, "not JSON: " + e.getMessage());
+        return;
+      }
+      if (value == null || !value.isObject()) {
+        skipPoison(record, "not a JSON object");
+      } else if (value.has("op") && value.has("source")) {
+        dataChange(record, value);
+      } else if (value.has("status")) {
+        String status = value.path("status").asText();
+        if ("END".equals(status)) {
+          marker(record, value);
+        } else if (!"BEGIN".equals(status)) {
+          skipPoison(record, "unknown transaction status " + status);
+        }
+      } else if (value.has("ts_ms") && value.size() == 1) {
+        marker(record, value); // heartbeat
+      } else {
+        skipPoison(record, "neither a data change, transaction metadata nor a heartbeat");
+      }
+    }
+
+    private void dataChange(Record<byte[], byte[]> record, JsonNode value) {
+      String op = value.path("op").asText();
+      JsonNode source = value.path("source");
+      if (!DATA_OPS.contains(op) || !source.isObject()) {
+        skipPoison(record, "bad data change (op " + op + ")");
+        return;
+      }
+      JsonNode lsn = source.path("lsn");
+      if (lsn.canConvertToLong() && lsn.asLong() > readLong(LSN_KEY, Long.MIN_VALUE)) {
+        state.put(LSN_KEY, StateStores.longBytes(lsn.asLong()));
+      }
+      if (source.path("ts_ms").canConvertToLong()) {
+        state.put(EPOCH_TS_KEY, StateStores.longBytes(source.path("ts_ms").asLong()));
+      }
+      String table = source.path("schema").asText() + "." + source.path("table").asText();
+      List<String> targets = routes.get(table);
+      if (targets != null) {
+        Msg.SourceEvent event = new Msg.SourceEvent(op, value.get("before"), value.get("after"));
+        Record<Object, Msg> out = new Record<>(null, event, record.timestamp(), new RecordHeaders());
+        for (String target : targets) {
+          context.forward(out, target);
+        }
+      }
+      JsonNode tx = value.get("transaction");
+      if (tx == null || tx.isNull()) {
+        JsonNode snapshot = source.get("snapshot");
+        String s = snapshot == null || snapshot.isNull() ? null : snapshot.asText();
+        if (s == null || !NON_FINAL_SNAPSHOT.contains(s)) {
+          marker(record, value);
+        }
+      }
+    }
+
+    private void marker(Record<byte[], byte[]> record, JsonNode value) {
+      long seq = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+      long lsn = readLong(LSN_KEY, 0L);
+      long recordTs = value.path("ts_ms").canConvertToLong() ? value.path("ts_ms").asLong() : record.timestamp();
+      long ts = readLong(EPOCH_TS_KEY, recordTs);
+      state.delete(EPOCH_TS_KEY);
+      context.forward(new Record<>(null, new Msg.Marker(seq, lsn, ts), record.timestamp(),
+          new RecordHeaders()));
+    }
+
+    private long readLong(Bytes key, long absent) {
+      byte[] bytes = state.get(key);
+      return bytes == null ? absent : StateStores.readLong(bytes);
+    }
+
+    private void skipPoison(Record<byte[], byte[]> record, String why) {
+      poison.record();
+      RecordMetadata meta = context.recordMetadata().orElse(null);
+      LOG.warn("Skipping unreadable source record at topic {} partition {} offset {}: {}",
+          meta == null ? "?" : meta.topic(), meta == null ? -1 : meta.partition(),
+          meta == null ? -1 : meta.offset(), why);
+    }
+  }
+}

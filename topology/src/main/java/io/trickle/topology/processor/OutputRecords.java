@@ -1,0 +1,124 @@
+package io.trickle.topology.processor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trickle.compiler.plan.Column;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** The output topic contract: JSON keys and values of data, marker and error records. */
+public final class OutputRecords {
+  public static final String MARKER_HEADER = "trickle.marker";
+  public static final String ERROR_HEADER = "trickle.error";
+  public static final String ROW_HASH_KEY = "__trickle_key";
+  public static final String COUNT_FIELD = "__trickle_count";
+  public static final String MARKER_KEY = "__trickle_marker";
+  public static final String ERROR_KEY = "__trickle_error";
+  private static final JsonNodeFactory NODES = DebeziumJson.MAPPER.getNodeFactory();
+
+  private OutputRecords() {}
+
+  /** Row-key columns by name; {} for a single-row table. */
+  public static byte[] key(Object[] row, List<Column> columns, List<Integer> keyColumns) {
+    ObjectNode key = NODES.objectNode();
+    for (int c : keyColumns) {
+      key.set(columns.get(c).name(), json(row[c]));
+    }
+    return bytes(key);
+  }
+
+  public static byte[] rowHashKey(String hex) {
+    return bytes(NODES.objectNode().put(ROW_HASH_KEY, hex));
+  }
+
+  /** All columns by name, plus the multiplicity when rows are identified by their hash. */
+  public static byte[] value(Object[] row, List<Column> columns, Long count) {
+    ObjectNode value = NODES.objectNode();
+    for (int i = 0; i < columns.size(); i++) {
+      value.set(columns.get(i).name(), json(row[i]));
+    }
+    if (count != null) {
+      value.put(COUNT_FIELD, count);
+    }
+    return bytes(value);
+  }
+
+  public static byte[] markerKey() {
+    return bytes(NODES.objectNode().put(MARKER_KEY, true));
+  }
+
+  public static byte[] markerValue(Msg.Marker marker) {
+    return bytes(NODES.objectNode().put("seq", marker.seq()).put("lsn", marker.lsn())
+        .put("ts_ms", marker.tsMs()));
+  }
+
+  public static byte[] errorKey() {
+    return bytes(NODES.objectNode().put(ERROR_KEY, true));
+  }
+
+  public static byte[] errorValue(Msg.ErrorNote error) {
+    ObjectNode row = NODES.objectNode();
+    for (Map.Entry<String, Object> e : error.row().entrySet()) {
+      row.set(e.getKey(), json(e.getValue()));
+    }
+    ObjectNode value = NODES.objectNode();
+    value.put("message", error.message());
+    value.set("row", row);
+    value.put("sqlstate", error.sqlState());
+    value.put("operator", error.operator());
+    value.put("position", error.position());
+    return bytes(value);
+  }
+
+  public static Headers header(String name) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(name, "1".getBytes(StandardCharsets.UTF_8));
+    return headers;
+  }
+
+  /** A runtime value as the contract encodes it. */
+  public static JsonNode json(Object v) {
+    if (v == null) {
+      return NODES.nullNode();
+    } else if (v instanceof Long l) {
+      return NODES.numberNode(l);
+    } else if (v instanceof BigDecimal d) {
+      return NODES.numberNode(d);
+    } else if (v instanceof Double d) {
+      return d.isNaN() || d.isInfinite() ? NODES.textNode(d.isNaN() ? "NaN" : d > 0 ? "Infinity" : "-Infinity")
+          : NODES.numberNode(d);
+    } else if (v instanceof Boolean b) {
+      return NODES.booleanNode(b);
+    } else if (v instanceof String s) {
+      return NODES.textNode(s);
+    } else if (v instanceof LocalDate d) {
+      return NODES.textNode(DateTimeFormatter.ISO_LOCAL_DATE.format(d));
+    } else if (v instanceof LocalTime t) {
+      return NODES.textNode(DateTimeFormatter.ISO_LOCAL_TIME.format(t));
+    } else if (v instanceof LocalDateTime t) {
+      return NODES.textNode(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t));
+    } else if (v instanceof Instant t) {
+      return NODES.textNode(DateTimeFormatter.ISO_INSTANT.format(t));
+    }
+    throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
+  }
+
+  private static byte[] bytes(JsonNode node) {
+    try {
+      return DebeziumJson.MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}
