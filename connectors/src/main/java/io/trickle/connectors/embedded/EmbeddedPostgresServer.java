@@ -4,18 +4,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +18,12 @@ import org.slf4j.LoggerFactory;
  * changes reach the replication stream quickly.
  *
  * <p>The data directory ({@code <dir>/data}) is initialised on first start and reused afterwards.
- * Server output goes to {@code <dir>/postgres.log}. As root, initdb and pg_ctl run as
- * {@code nobody} (see {@link NonRootPgBinaryResolver}); the data directory is given to that user
- * and every directory above it gets the search (x) permission for others so nobody can reach it.
+ * Server output goes to {@code <dir>/postgres.log}.
+ *
+ * <p>Running as root needs nothing special: PostgreSQL refuses to run as root, but zonky 2.2
+ * detects root and starts initdb, pg_ctl and postgres under {@code unshare -U} (a new user
+ * namespace where the process is not root while its files stay root's), so {@code unshare}
+ * from util-linux must be installed.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
@@ -55,12 +50,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     long t0 = System.nanoTime();
     Path base = dir.toAbsolutePath();
     Path dataDir = base.resolve("data");
-    boolean root = isRoot();
     try {
       Files.createDirectories(dataDir);
-      if (root) {
-        grantToNobody(dataDir);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dataDir, e);
     }
@@ -84,9 +75,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setErrorRedirector(Redirect.appendTo(base.resolve("postgres.log").toFile()));
     if (port > 0) {
       b.setPort(port);
-    }
-    if (root) {
-      b.setPgBinaryResolver(NonRootPgBinaryResolver.INSTANCE);
     }
     config.forEach(b::setServerConfig);
     EmbeddedPostgres pg;
@@ -137,41 +125,5 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         LOG.warn("embedded PostgreSQL did not stop cleanly", e);
       }
     }
-  }
-
-  private static boolean isRoot() {
-    return "root".equals(System.getProperty("user.name"));
-  }
-
-  /** Makes {@code dataDir} nobody's and lets nobody traverse the directories above it. */
-  private static void grantToNobody(Path dataDir) throws IOException {
-    UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
-    UserPrincipal nobody = users.lookupPrincipalByName("nobody");
-    PosixFileAttributeView view = Files.getFileAttributeView(dataDir, PosixFileAttributeView.class);
-    view.setOwner(nobody);
-    view.setPermissions(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_EXECUTE));
-    GroupPrincipal group = nobodyGroup(users);
-    if (group != null) {
-      view.setGroup(group);
-    }
-    for (Path p = dataDir.getParent(); p != null; p = p.getParent()) {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-        perms.add(PosixFilePermission.OTHERS_EXECUTE);
-        Files.setPosixFilePermissions(p, perms);
-      }
-    }
-  }
-
-  private static GroupPrincipal nobodyGroup(UserPrincipalLookupService users) {
-    for (String name : new String[] {"nogroup", "nobody"}) {
-      try {
-        return users.lookupPrincipalByGroupName(name);
-      } catch (IOException e) {
-        // try the next spelling: Debian says nogroup, Red Hat says nobody
-      }
-    }
-    return null;
   }
 }
