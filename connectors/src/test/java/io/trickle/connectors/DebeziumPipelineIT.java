@@ -1,6 +1,7 @@
 package io.trickle.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import io.trickle.connectors.embedded.EmbeddedConnect;
 import io.trickle.connectors.embedded.EmbeddedKafka;
 import io.trickle.connectors.embedded.EmbeddedPostgresServer;
 import io.trickle.connectors.rest.ConnectRestClient;
+import io.trickle.connectors.rest.ConnectRestException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -119,7 +121,8 @@ class DebeziumPipelineIT {
   void pluginsAreDiscoveredThroughServiceLoader() {
     List<String> classes = rest.connectorPlugins().stream().map(ConnectRestClient.ConnectorPlugin::className).toList();
     assertThat(classes).as("connector plugins of the embedded worker")
-        .contains("io.debezium.connector.postgresql.PostgresConnector", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        .contains("io.debezium.connector.postgresql.PostgresConnector", "io.debezium.connector.jdbc.JdbcSinkConnector",
+            ProbeSinkConnector.class.getName());
   }
 
   @Test
@@ -293,6 +296,28 @@ class DebeziumPipelineIT {
 
   @Test
   @Order(6)
+  void ownSinkConnectorRunsAndFailuresAreReported() {
+    Map<String, String> sink = Map.of("connector.class", ProbeSinkConnector.class.getName(), "tasks.max", "1",
+        "topics", TOPIC, "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+        "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    rest.putConnectorConfig("probe-ok", sink);
+    assertThat(rest.awaitRunning("probe-ok", Duration.ofSeconds(30)).running()).as("probe sink running").isTrue();
+    Map<String, String> failing = new java.util.HashMap<>(sink);
+    failing.put("probe.fail", "true");
+    rest.putConnectorConfig("probe-fail", failing);
+    assertThatThrownBy(() -> rest.awaitRunning("probe-fail", Duration.ofSeconds(30)))
+        .as("awaitRunning reports the failed task")
+        .isInstanceOf(ConnectRestException.class)
+        .hasMessageContaining("probe-fail-0 FAILED")
+        .hasMessageContaining("probe task asked to fail");
+    assertThatThrownBy(() -> rest.status("no-such-connector")).as("404 surfaces with status")
+        .isInstanceOf(ConnectRestException.class).hasMessageContaining("HTTP 404");
+    rest.delete("probe-ok");
+    rest.delete("probe-fail");
+  }
+
+  @Test
+  @Order(7)
   void connectorLifecycle() {
     assertThat(rest.exists(CONNECTOR)).as("exists").isTrue();
     assertThat(rest.status(CONNECTOR).running()).as("running").isTrue();
