@@ -69,8 +69,13 @@ class EmbeddedStackRestartIT {
       try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
           ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-        p.send(new ProducerRecord<>(topic, "k", "v")).get();
+          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG, "probe-tx"))) {
+        // Transactions (Kafka Streams exactly_once_v2) need the one-replica transaction log.
+        p.initTransactions();
+        p.beginTransaction();
+        p.send(new ProducerRecord<>(topic, "k", "v"));
+        p.commitTransaction();
       }
       try (EmbeddedConnect connect = EmbeddedConnect.start(kafka.bootstrapServers(), dir.resolve("connect"))) {
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
@@ -104,6 +109,7 @@ class EmbeddedStackRestartIT {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
       TopicPartition tp = new TopicPartition(topic, 0);
