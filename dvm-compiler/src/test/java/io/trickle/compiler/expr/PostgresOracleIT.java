@@ -213,6 +213,40 @@ class PostgresOracleIT {
     report();
   }
 
+  @Test
+  void comparisonsMatchPostgres() throws SQLException {
+    Operator[] ops = {Operator.EQUALS, Operator.LESS_THAN, Operator.GREATER_THAN_OR_EQUAL,
+        Operator.IS_DISTINCT_FROM};
+    for (int i = 0; i < 150; i++) {
+      for (Operator op : ops) {
+        Lit n = randomNumeric();
+        Lit m = random.nextBoolean() ? randomNumeric() : n;
+        check(op, BOOL, n, m);
+        check(op, BOOL, randomInt(INT4), randomNumeric());
+        check(op, BOOL, randomFloat(FLOAT8), randomNumeric());
+        check(op, BOOL, randomFloat(FLOAT8), randomInt(INT8));
+        check(op, BOOL, randomFloat(FLOAT8), randomFloat(FLOAT8));
+      }
+    }
+    String[] texts = {"a", "B", "b", "ab", "a b", "\u00e9", "e\u0301", "\uffff", "\ud83d\ude00",
+        "", "Z", "z", "10", "9"};
+    for (String x : texts) {
+      for (String y : texts) {
+        check(Operator.LESS_THAN, BOOL, textLit(x), textLit(y));
+        check(Operator.EQUALS, BOOL, textLit(x), textLit(y));
+      }
+    }
+    double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0,
+        0.0, 1.0};
+    for (double x : specials) {
+      for (double y : specials) {
+        check(Operator.LESS_THAN, BOOL, float8(x), float8(y));
+        check(Operator.EQUALS, BOOL, float8(x), float8(y));
+      }
+    }
+    report();
+  }
+
   // ---- generators ----
 
   private Lit randomNumeric() {
@@ -266,7 +300,7 @@ class PostgresOracleIT {
   }
 
   private static Lit textLit(String s) {
-    return new Lit("'" + s.replace("'", "''") + "'::text", text(s));
+    return new Lit("'" + s.replace("'", "''") + "'::text collate \"C\"", text(s));
   }
 
   // ---- comparison ----
@@ -285,6 +319,10 @@ class PostgresOracleIT {
       case MOD -> args[0].sql() + " % " + args[1].sql();
       case NEGATE -> "- " + args[0].sql();
       case CAST -> "cast(" + args[0].sql() + " as " + type.pgType() + ")";
+      case EQUALS -> args[0].sql() + " = " + args[1].sql();
+      case LESS_THAN -> args[0].sql() + " < " + args[1].sql();
+      case GREATER_THAN_OR_EQUAL -> args[0].sql() + " >= " + args[1].sql();
+      case IS_DISTINCT_FROM -> args[0].sql() + " is distinct from " + args[1].sql();
       default -> throw new IllegalArgumentException(op.name());
     };
     String theirs = postgres("select (" + sql + ")::text");
