@@ -9,7 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class ValuesProperties {
+class ValuesPropertyTest {
 
   @Property(tries = 500)
   void compareIsAntisymmetricAndConsistentWithSameKey(@ForAll("numbers") Object a,

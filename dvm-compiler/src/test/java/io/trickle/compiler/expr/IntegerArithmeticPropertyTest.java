@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.ShortRange;
 
 /** Overflow detection agrees with Math.*Exact on the type's own range. */
-class IntegerArithmeticProperties {
+class IntegerArithmeticPropertyTest {
 
   @Property(tries = 300)
   void bigintMatchesExactMath(@ForAll long a, @ForAll long b) {
