@@ -24,6 +24,8 @@ final class PgText {
   private static final Pattern NUMERIC =
       Pattern.compile("[+-]?(?:\\d+(?:_\\d+)*(?:\\.(?:\\d+(?:_\\d+)*)?)?|\\.\\d+(?:_\\d+)*)"
           + "(?:[eE][+-]?\\d+)?");
+  private static final Pattern NUMERIC_NON_DECIMAL = Pattern.compile(
+      "([+-]?)0(?:[xX]((?:_?[0-9a-fA-F])+)|[oO]((?:_?[0-7])+)|[bB]((?:_?[01])+))");
   private static final Pattern FLOAT =
       Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
   private static final Pattern HEX_FLOAT =
@@ -310,6 +312,14 @@ final class PgText {
   /** numeric_in for finite values; NaN and Infinity have no BigDecimal representation. */
   static BigDecimal parseNumeric(String input) {
     String s = trim(input);
+    Matcher radix = NUMERIC_NON_DECIMAL.matcher(s);
+    if (radix.matches()) {
+      // PostgreSQL 16+ reads 0x/0o/0b integers in numeric input too
+      int base = radix.group(2) != null ? 16 : radix.group(3) != null ? 8 : 2;
+      String digits = radix.group(base == 16 ? 2 : base == 8 ? 3 : 4).replace("_", "");
+      java.math.BigInteger v = new java.math.BigInteger(digits, base);
+      return new BigDecimal(radix.group(1).equals("-") ? v.negate() : v);
+    }
     if (!NUMERIC.matcher(s).matches()) {
       String l = s.toLowerCase(Locale.ROOT);
       if (l.equals("nan") || l.matches("[+-]?(inf|infinity)")) {

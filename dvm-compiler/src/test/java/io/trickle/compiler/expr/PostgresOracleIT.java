@@ -174,7 +174,8 @@ class PostgresOracleIT {
       check(Operator.CAST, INT8, t);
     }
     for (String s : new String[] {"1.5", " -1.50 ", "1e3", "1.5e-3", "1.50E+2", ".5", "5.",
-        "1_000.000_1", "+.5e1", "abc", "", "1e", "e5", "0.000"}) {
+        "1_000.000_1", "+.5e1", "abc", "", "1e", "e5", "0.000", "0x1F", "-0b1_01", "0o_17",
+        "0xFFFFFFFFFFFFFFFFFFFF", "0x", "0x1.8", "1__0", "_1"}) {
       check(Operator.CAST, NUM, textLit(s));
     }
     for (String s : new String[] {"1.5", " -1.5e3 ", "inf", "-Infinity", "NaN", "nan", "1e400",
