@@ -62,18 +62,18 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
         yield Comparisons.distinct(op == Operator.IS_DISTINCT_FROM, args.get(0).type().kind(),
             args.get(1).type().kind(), compile(args.get(0)), compile(args.get(1)));
       }
-      case AND -> Logic.and(compileAll(args));
-      case OR -> Logic.or(compileAll(args));
+      case AND -> Logic.and(compileAll(booleans(call, args)));
+      case OR -> Logic.or(compileAll(booleans(call, args)));
       case NOT -> {
         arity(call, 1);
-        yield Logic.not(compile(args.get(0)));
+        yield Logic.not(compile(booleans(call, args).get(0)));
       }
       case IS_NULL -> Logic.isNull(single(call), true);
       case IS_NOT_NULL -> Logic.isNull(single(call), false);
-      case IS_TRUE -> Logic.is(single(call), Boolean.TRUE, false);
-      case IS_NOT_TRUE -> Logic.is(single(call), Boolean.TRUE, true);
-      case IS_FALSE -> Logic.is(single(call), Boolean.FALSE, false);
-      case IS_NOT_FALSE -> Logic.is(single(call), Boolean.FALSE, true);
+      case IS_TRUE -> Logic.is(singleBoolean(call), Boolean.TRUE, false);
+      case IS_NOT_TRUE -> Logic.is(singleBoolean(call), Boolean.TRUE, true);
+      case IS_FALSE -> Logic.is(singleBoolean(call), Boolean.FALSE, false);
+      case IS_NOT_FALSE -> Logic.is(singleBoolean(call), Boolean.FALSE, true);
       case CASE -> Conditionals.caseWhen(caseArgs(call));
       case COALESCE -> {
         List<CompiledExpr> compiled = new ArrayList<>();
@@ -110,6 +110,25 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
     return compile(call.args().get(0));
   }
 
+  private static CompiledExpr singleBoolean(Expr.Call call) {
+    booleans(call, call.args());
+    return single(call);
+  }
+
+  private static List<Expr> booleans(Expr.Call call, List<Expr> args) {
+    for (Expr a : args) {
+      requireBoolean(call, a);
+    }
+    return args;
+  }
+
+  private static void requireBoolean(Expr.Call call, Expr arg) {
+    if (arg.type().kind() != Kind.BOOLEAN) {
+      throw new IllegalArgumentException(
+          call.op() + " needs boolean arguments, got " + arg.type() + ": " + call);
+    }
+  }
+
   /** Conditions stay boolean; values (and the else) are coerced to the result kind. */
   private static List<CompiledExpr> caseArgs(Expr.Call call) {
     List<Expr> args = call.args();
@@ -119,6 +138,9 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
     List<CompiledExpr> out = new ArrayList<>(args.size());
     for (int i = 0; i < args.size(); i++) {
       boolean isCondition = i % 2 == 0 && i + 1 < args.size();
+      if (isCondition) {
+        requireBoolean(call, args.get(i));
+      }
       out.add(isCondition ? compile(args.get(i)) : coerced(args.get(i), call.type()));
     }
     return out;

@@ -24,14 +24,19 @@ final class PgText {
   private static final Pattern NUMERIC =
       Pattern.compile("[+-]?(?:\\d+(?:_\\d+)*(?:\\.(?:\\d+(?:_\\d+)*)?)?|\\.\\d+(?:_\\d+)*)"
           + "(?:[eE][+-]?\\d+)?");
+  private static final Pattern NUMERIC_NON_DECIMAL = Pattern.compile(
+      "([+-]?)0(?:[xX]((?:_?[0-9a-fA-F])+)|[oO]((?:_?[0-7])+)|[bB]((?:_?[01])+))");
   private static final Pattern FLOAT =
       Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
-  private static final Pattern DATE = Pattern.compile("(\\d{4,})-(\\d{1,2})-(\\d{1,2})");
+  private static final Pattern HEX_FLOAT =
+      Pattern.compile("[+-]?0[xX](?:[0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)(?:[pP][+-]?\\d+)?");
+  private static final Pattern DATE =
+      Pattern.compile("(\\d{4,})-(\\d{1,2})-(\\d{1,2})|(\\d{4})(\\d{2})(\\d{2})");
   private static final Pattern TIME =
       Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d*))?)?");
   private static final Pattern ZONE = Pattern.compile("(?:[zZ]|([+-])(\\d{1,2})(?::?(\\d{2}))?)");
   private static final Pattern TIMESTAMP = Pattern.compile(
-      "(\\d{4,}-\\d{1,2}-\\d{1,2})(?:[ Tt]+(\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d*)?)?))?\\s*("
+      "(\\d{4,}-\\d{1,2}-\\d{1,2}|\\d{8})(?:[ Tt]+(\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d*)?)?))?\\s*("
           + ZONE.pattern() + ")?");
 
   // ---- output ----
@@ -80,15 +85,23 @@ final class PgText {
     return sb.append(a).toString();
   }
 
-  /** The fewest significant digits that round-trip; the closer one when floor and ceiling both do. */
+  /**
+   * The fewest significant digits that read back as {@code d}; the closer one when floor and
+   * ceiling both do. Like PostgreSQL's Ryu, a decimal exactly halfway to a neighbour does not
+   * count (so 1e23 prints as 9.999999999999999e+22).
+   */
   private static BigDecimal shortest(double d, boolean real) {
     BigDecimal exact = new BigDecimal(d);
+    double below = real ? (double) Math.nextDown((float) d) : Math.nextDown(d);
+    double above = real ? (double) Math.nextUp((float) d) : Math.nextUp(d);
+    BigDecimal low = midpoint(exact, below, above);
+    BigDecimal high = midpoint(exact, above, below);
     int max = real ? 9 : 17;
     for (int p = 1; p <= max; p++) {
       BigDecimal down = exact.round(new MathContext(p, RoundingMode.DOWN));
       BigDecimal up = exact.round(new MathContext(p, RoundingMode.UP));
-      boolean downOk = roundTrips(down, d, real);
-      boolean upOk = roundTrips(up, d, real);
+      boolean downOk = inside(down, low, high);
+      boolean upOk = inside(up, low, high);
       if (downOk && upOk) {
         int c = exact.subtract(down).abs().compareTo(up.subtract(exact).abs());
         return c < 0 ? down : c > 0 ? up : exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
@@ -103,9 +116,17 @@ final class PgText {
     return exact.round(new MathContext(max, RoundingMode.HALF_EVEN));
   }
 
-  private static boolean roundTrips(BigDecimal candidate, double d, boolean real) {
-    String s = candidate.toString();
-    return real ? Float.parseFloat(s) == (float) d : Double.parseDouble(s) == d;
+  /** Halfway between {@code d} and its neighbour (mirrored when the neighbour is infinite). */
+  private static BigDecimal midpoint(BigDecimal exact, double neighbour, double opposite) {
+    if (Double.isInfinite(neighbour)) {
+      BigDecimal other = new BigDecimal(opposite);
+      return exact.add(exact.subtract(other).divide(BigDecimal.valueOf(2)));
+    }
+    return exact.add(new BigDecimal(neighbour)).divide(BigDecimal.valueOf(2));
+  }
+
+  private static boolean inside(BigDecimal c, BigDecimal low, BigDecimal high) {
+    return c.compareTo(low) > 0 && c.compareTo(high) < 0;
   }
 
   static String formatDate(LocalDate d) {
@@ -291,6 +312,14 @@ final class PgText {
   /** numeric_in for finite values; NaN and Infinity have no BigDecimal representation. */
   static BigDecimal parseNumeric(String input) {
     String s = trim(input);
+    Matcher radix = NUMERIC_NON_DECIMAL.matcher(s);
+    if (radix.matches()) {
+      // PostgreSQL 16+ reads 0x/0o/0b integers in numeric input too
+      int base = radix.group(2) != null ? 16 : radix.group(3) != null ? 8 : 2;
+      String digits = radix.group(base == 16 ? 2 : base == 8 ? 3 : 4).replace("_", "");
+      java.math.BigInteger v = new java.math.BigInteger(digits, base);
+      return new BigDecimal(radix.group(1).equals("-") ? v.negate() : v);
+    }
     if (!NUMERIC.matcher(s).matches()) {
       String l = s.toLowerCase(Locale.ROOT);
       if (l.equals("nan") || l.matches("[+-]?(inf|infinity)")) {
@@ -320,11 +349,16 @@ final class PgText {
       default:
         break;
     }
-    if (!FLOAT.matcher(s).matches()) {
+    String javaSyntax = s;
+    if (HEX_FLOAT.matcher(s).matches()) {
+      // strtod reads C99 hex floats; Java needs the binary exponent spelled out
+      javaSyntax = s.indexOf('p') < 0 && s.indexOf('P') < 0 ? s + "p0" : s;
+    } else if (!FLOAT.matcher(s).matches()) {
       throw invalid(type, input);
     }
-    double d = real ? Float.parseFloat(s) : Double.parseDouble(s);
-    if (Double.isInfinite(d) || (d == 0.0 && new BigDecimal(s).signum() != 0)) {
+    double d = real ? Float.parseFloat(javaSyntax) : Double.parseDouble(javaSyntax);
+    if (Double.isInfinite(d) || (d == 0.0 && javaSyntax.equals(s)
+        && new BigDecimal(s).signum() != 0)) {
       throw new EvalException("22003", "\"" + input + "\" is out of range for type " + type);
     }
     return d;
@@ -394,9 +428,10 @@ final class PgText {
     if (!d.matches()) {
       throw fieldOutOfRange(input);
     }
+    int g = d.group(1) != null ? 1 : 4;
     try {
-      return LocalDate.of(Integer.parseInt(d.group(1)), Integer.parseInt(d.group(2)),
-          Integer.parseInt(d.group(3)));
+      return LocalDate.of(Integer.parseInt(d.group(g)), Integer.parseInt(d.group(g + 1)),
+          Integer.parseInt(d.group(g + 2)));
     } catch (DateTimeException | NumberFormatException e) {
       throw fieldOutOfRange(input);
     }

@@ -49,7 +49,8 @@ public final class Values {
   /**
    * A hash consistent with {@link #sameKey} for values of one kind and for Long/BigDecimal mixes
    * (1 and 1.00 hash alike; -0.0 and 0.0 alike; every NaN alike). Additive helper for hash-based
-   * grouping.
+   * grouping. Doubles mixed with BigDecimal hash alike only when integral: a key column has one
+   * kind, and double-versus-numeric equality is not transitive anyway.
    */
   public static int keyHash(Object v) {
     if (v == null) {
@@ -60,8 +61,12 @@ public final class Values {
     }
     if (v instanceof BigDecimal d) {
       BigDecimal s = d.stripTrailingZeros();
-      if (s.scale() <= 0 && s.precision() - s.scale() <= 18) {
-        return Long.hashCode(s.longValueExact());
+      if (s.scale() <= 0 && s.precision() - s.scale() <= 19) {
+        try {
+          return Long.hashCode(s.longValueExact());
+        } catch (ArithmeticException beyondLong) {
+          return s.hashCode();
+        }
       }
       return s.hashCode();
     }

@@ -217,6 +217,9 @@ class EvaluatorTest {
         .isTrue();
     assertThat(Values.keyHash(new BigDecimal("1.0"))).as("hash 1.0 vs 1")
         .isEqualTo(Values.keyHash(1L));
+    assertThat(Values.keyHash(new BigDecimal("1E+18"))).as("hash 1E+18 vs long")
+        .isEqualTo(Values.keyHash(1_000_000_000_000_000_000L));
+    assertThat(Values.keyHash(Double.NaN)).as("hash NaN").isEqualTo(Values.keyHash(-Double.NaN));
     assertThat(Values.sameKey(-0.0, 0.0)).as("-0.0 vs 0.0").isTrue();
     assertThat(Values.keyHash(-0.0)).as("hash -0.0").isEqualTo(Values.keyHash(0.0));
     assertThat(Values.sameKey("a", "a ")).as("text is exact").isFalse();
