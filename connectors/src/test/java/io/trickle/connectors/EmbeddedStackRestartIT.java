@@ -63,6 +63,19 @@ class EmbeddedStackRestartIT {
   }
 
   @Test
+  void temporaryServerRemovesItsDirectory() throws Exception {
+    Path data;
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start();
+        Connection c = DriverManager.getConnection(pg.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT 1")) {
+      assertThat(rs.next()).as("answers").isTrue();
+      data = pg.dataDir();
+    }
+    assertThat(data).as("temporary data directory").doesNotExist();
+  }
+
+  @Test
   void kafkaAndConnectKeepTheirState() throws Exception {
     String topic = "kept";
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {

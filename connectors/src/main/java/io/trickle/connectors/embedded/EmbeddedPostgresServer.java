@@ -30,11 +30,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private final EmbeddedPostgres pg;
   private final Path dataDir;
+  /** A directory this class created and removes on close, or null. */
+  private Path temporaryDir;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedPostgresServer(EmbeddedPostgres pg, Path dataDir) {
     this.pg = pg;
     this.dataDir = dataDir;
+  }
+
+  /** Starts a throw-away server in a new temporary directory, deleted again by {@link #close()}. */
+  public static EmbeddedPostgresServer start() {
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory("trickle-pg");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory", e);
+    }
+    EmbeddedPostgresServer server = start(tmp);
+    server.temporaryDir = tmp;
+    return server;
   }
 
   /** Starts a server with its data under {@code dir} (created if missing), on a free port. */
@@ -124,6 +139,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("embedded PostgreSQL did not stop cleanly", e);
       }
+      if (temporaryDir != null) {
+        deleteRecursively(temporaryDir);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}", root, e);
     }
   }
 }
