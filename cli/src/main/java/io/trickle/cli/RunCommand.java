@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
         deployment.deploy(defs);
       }
       System.out.printf("kafka %s, connect %s; %d stream table(s) running, %d failed. Ctrl-C stops.%n",
-          stack.bootstrap(), stack.connectUrl(), deployment.deployed().size() - deployment.failed().size(),
+          stack.bootstrap(), stack.connectUrl(), deployment.running(),
           loaded.failures().size() + deployment.failed().size());
       while (!stop.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
         try (Connection c = DriverManager.getConnection(url.jdbcUrl())) {

@@ -131,11 +131,12 @@ class DebeziumPipelineIT {
     exec("CREATE TABLE public.orders (id int PRIMARY KEY, amount numeric(10,2), n numeric, d date, t time,"
         + " ts timestamp, ts3 timestamp(3), tstz timestamptz, note text, code char(5), flag bool, f8 float8)");
     exec("CREATE TABLE public.events (name text, qty int)");
+    exec("ALTER TABLE public.events REPLICA IDENTITY FULL");
     exec("INSERT INTO orders VALUES (1, 12.50, 1000.5000, '2024-01-31', '10:15:30.123456',"
         + " '2024-01-31 10:15:30.123456', '2024-01-31 10:15:30.123', '2024-01-01 10:00:00.123456+00',"
         + " 'first', 'ab', true, 1.5)");
     exec("INSERT INTO events VALUES ('snap', 7)");
-    DebeziumSourceConfig.ensureHeartbeatTable(db);
+    io.trickle.connectors.ddl.TrickleSchema.ensure(db);
     Set<String> added = DebeziumSourceConfig.ensurePublication(db, "trickle_pub",
         Set.of("public.orders", "public.events", DebeziumSourceConfig.HEARTBEAT_TABLE));
     assertThat(added).as("tables newly published").containsExactlyInAnyOrder("public.orders", "public.events", "trickle.heartbeat");

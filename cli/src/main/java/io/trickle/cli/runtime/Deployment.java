@@ -63,6 +63,11 @@ public final class Deployment implements AutoCloseable {
     return List.copyOf(deployed);
   }
 
+  /** How many stream tables are running. */
+  public int running() {
+    return apps.size();
+  }
+
   /** Stream table name → why it was not deployed. */
   public Map<String, String> failed() {
     return Map.copyOf(failed);

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public final class DebeziumSourceConfig {
   public static final String CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector";
-  public static final String HEARTBEAT_TABLE = "trickle.heartbeat";
+  public static final String HEARTBEAT_TABLE = io.trickle.connectors.ddl.TrickleSchema.HEARTBEAT;
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
 
   private DebeziumSourceConfig() {}
@@ -190,15 +190,16 @@ public final class DebeziumSourceConfig {
 
   /**
    * Makes the publication publish exactly {@code tables} (schema.table): creates it, or replaces
-   * its table list when it differs. Tables without a primary key or replica identity index get
-   * {@code REPLICA IDENTITY FULL} first: PostgreSQL rejects UPDATE and DELETE on a published table
-   * without a replica identity, and a stream table needs the old row of such a change.
+   * its table list when it differs. A table without a primary key must already be
+   * {@code REPLICA IDENTITY FULL}: PostgreSQL rejects UPDATE and DELETE on a published table
+   * without a replica identity, so publishing it would break the user's writes. Trickle never
+   * changes a user table's replica identity itself; it refuses, saying how to fix it.
    *
    * @return the tables that were not published before (all of them for a new publication)
    */
   public static Set<String> ensurePublication(Connection c, String publication, Set<String> tables) throws SQLException {
     Set<String> wanted = tables.stream().map(DebeziumSourceConfig::qualified).collect(Collectors.toCollection(TreeSet::new));
-    ensureReplicaIdentity(c, wanted);
+    checkReplicaIdentity(c, wanted);
     Set<String> current = publishedTables(c, publication);
     Set<String> added = new TreeSet<>(wanted);
     if (current != null) {
@@ -216,18 +217,8 @@ public final class DebeziumSourceConfig {
     return added;
   }
 
-  /** Creates schema {@code trickle} and {@code trickle.heartbeat(id, ts)} with its one row. */
-  public static void ensureHeartbeatTable(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA IF NOT EXISTS trickle");
-      s.execute("CREATE TABLE IF NOT EXISTS " + HEARTBEAT_TABLE + " (id int PRIMARY KEY, ts timestamptz)");
-      s.execute("INSERT INTO " + HEARTBEAT_TABLE + " VALUES (1, now()) ON CONFLICT (id) DO NOTHING");
-    }
-    commitIfNeeded(c);
-  }
-
-  /** Sets REPLICA IDENTITY FULL on those of {@code tables} that have no replica identity at all. */
-  static void ensureReplicaIdentity(Connection c, Set<String> tables) throws SQLException {
+  /** Refuses tables whose updates and deletes could not be captured once published. */
+  static void checkReplicaIdentity(Connection c, Set<String> tables) throws SQLException {
     // relreplident 'd' (default) uses the primary key; without one, nothing identifies the old row.
     String sql = "SELECT c.relreplident, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
@@ -245,9 +236,9 @@ public final class DebeziumSourceConfig {
         }
       }
       if (needsFull) {
-        try (Statement s = c.createStatement()) {
-          s.execute("ALTER TABLE " + quoted(t) + " REPLICA IDENTITY FULL");
-        }
+        throw new SQLException("table " + t + " has no primary key and REPLICA IDENTITY is not FULL,"
+            + " so its updates and deletes cannot be captured; add a primary key or run ALTER TABLE "
+            + quoted(t) + " REPLICA IDENTITY FULL");
       }
     }
   }

@@ -137,6 +137,10 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setMetadataLogDirectory(logDir.toString())
           .addDirectory(logDir.toString())
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          // Transactions v2 (KIP-890) makes this broker reject, and log at ERROR, appends of the
+          // exactly-once producers after each commit (OutOfOrderSequence "no existing state"),
+          // which the producers then retry; v1 has no such churn.
+          .setFeatureLevel("transaction.version", (short) 1)
           .setIgnoreFormatted(true)
           .run();
     } catch (Exception e) {

@@ -54,7 +54,9 @@ public final class DebeziumJson {
         case TEXT -> isBpchar(type) ? stripTrailingBlanks(node.asText()) : node.asText();
         case DATE -> LocalDate.ofEpochDay(node.asLong());
         case TIME -> LocalTime.ofNanoOfDay(Math.multiplyExact(node.asLong(), 1000L));
-        case TIMESTAMP -> micros(node.asLong());
+        // adaptive_time_microseconds: timestamp(0..3) arrives as epoch millis, (4..6) as micros.
+        case TIMESTAMP -> type.precision() >= 0 && type.precision() <= 3
+            ? micros(Math.multiplyExact(node.asLong(), 1000L)) : micros(node.asLong());
         case TIMESTAMPTZ -> instant(node.asText());
       };
     } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {

@@ -1,0 +1,29 @@
+package io.trickle.topology.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.trickle.compiler.plan.ColumnType;
+import java.time.LocalDateTime;
+import org.junit.jupiter.api.Test;
+
+/** Debezium's temporal encodings depend on the column's declared precision. */
+class DebeziumJsonTest {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  @Test
+  void timestampUpToMillisecondPrecisionArrivesAsEpochMillis() {
+    ColumnType ts3 = new ColumnType(ColumnType.Kind.TIMESTAMP, 3, -1, "timestamp(3) without time zone");
+    assertThat(DebeziumJson.toValue(F.numberNode(1706696130123L), ts3))
+        .as("timestamp(3) is io.debezium.time.Timestamp (millis)")
+        .isEqualTo(LocalDateTime.of(2024, 1, 31, 10, 15, 30, 123_000_000));
+  }
+
+  @Test
+  void timestampWithMicrosecondPrecisionArrivesAsEpochMicros() {
+    ColumnType ts = new ColumnType(ColumnType.Kind.TIMESTAMP, -1, -1, "timestamp without time zone");
+    assertThat(DebeziumJson.toValue(F.numberNode(1706696130123456L), ts))
+        .as("timestamp is io.debezium.time.MicroTimestamp (micros)")
+        .isEqualTo(LocalDateTime.of(2024, 1, 31, 10, 15, 30, 123_456_000));
+  }
+}
