@@ -45,14 +45,28 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C: let the main thread close everything in order, and keep the JVM alive until it has.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "trickle-shutdown"));
+    try {
+      return runUntilStopped(url, loaded, defs, stop);
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private int runUntilStopped(PgUrl url, Definitions.Loaded loaded, List<StreamTableDefinition> defs,
+      CountDownLatch stop) throws Exception {
     try (Stack stack = Stack.start(kafka, connect, stateDir.toAbsolutePath());
         Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
             stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs), System.out)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.countDown();
-        deployment.close();
-        stack.close();
-      }, "trickle-shutdown"));
       if (!defs.isEmpty()) {
         deployment.deploy(defs);
       }

@@ -77,6 +77,7 @@ public final class Deployment implements AutoCloseable {
     PgUrl pg = options.pg();
     String changesTopic = StreamTableNames.changesTopic(pg);
     ConnectRestClient connect = new ConnectRestClient(options.connectUrl());
+    awaitConnect(connect, Duration.ofSeconds(120));
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
       TrickleSchema.ensure(c);
       for (StreamTableDefinition def : definitions) {
@@ -126,6 +127,23 @@ public final class Deployment implements AutoCloseable {
       }
       for (Deployed d : deployed) {
         startStreamTable(connect, d);
+      }
+    }
+  }
+
+  /** A Connect cluster started alongside (docker compose) may still be booting. */
+  private static void awaitConnect(ConnectRestClient connect, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!connect.healthy()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Kafka Connect at " + connect.baseUrl() + " is not answering after "
+            + timeout.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for Kafka Connect", e);
       }
     }
   }
