@@ -30,13 +30,21 @@ import org.apache.calcite.tools.ValidationException;
  * are mapped into the definitions file.
  */
 public final class CalciteFrontEnd {
+  /**
+   * LENIENT, not BABEL: the same GROUP BY ordinals and aliases, HAVING aliases, % and !=, but
+   * strict GROUP BY. Babel's non-strict mode wraps columns it believes ungrouped in ANY_VALUE (and
+   * trips over CASE); PostgreSQL has already accepted the query, so strictness loses nothing.
+   */
+  private static final SqlConformanceEnum PG_CONFORMANCE = SqlConformanceEnum.LENIENT;
+
   public static final SqlParser.Config PARSER = SqlParser.config()
       .withParserFactory(SqlBabelParserImpl.FACTORY)
-      .withConformance(SqlConformanceEnum.BABEL)
+      .withConformance(PG_CONFORMANCE)
       .withQuoting(Quoting.DOUBLE_QUOTE)
       .withUnquotedCasing(Casing.TO_LOWER)
       .withQuotedCasing(Casing.UNCHANGED)
       .withCaseSensitive(true);
+
 
   private final StreamTableDefinition def;
   private final Planner planner;
@@ -51,7 +59,7 @@ public final class CalciteFrontEnd {
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL)))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
-            .withConformance(SqlConformanceEnum.BABEL)
+            .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true))
         .sqlToRelConverterConfig(SqlToRelConverter.config()
             .withExpand(false)
