@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Text ordering follows the collation PostgreSQL resolves for it; only code-point collations
  * compile, because that is the order the runtime implements. The test database's default is
- * libc "C.UTF-8"; {@code people.name} is ICU English; {@code ci} is a non-deterministic ICU
- * collation.
+ * libc "C.UTF-8"; {@code people.name} is ICU English; {@code ci} (from the schema) is a
+ * non-deterministic ICU collation.
  */
 class TextCollationTest {
   private static CompilerTestDatabase db;
@@ -25,8 +25,6 @@ class TextCollationTest {
   static void start() throws Exception {
     db = new CompilerTestDatabase();
     try (Statement st = db.connection().createStatement()) {
-      st.execute("create collation ci (provider = icu, locale = 'und-u-ks-level2',"
-          + " deterministic = false)");
       st.execute("create table tags (id int primary key, label text collate ci,"
           + " c8 text collate \"C.utf8\", b8 text collate pg_c_utf8, p text collate \"POSIX\","
           + " fixed char(4) collate \"en-x-icu\")");
