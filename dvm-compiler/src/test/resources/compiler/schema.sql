@@ -12,3 +12,9 @@ create schema sales;
 create table sales.targets (region varchar(20) primary key, target numeric);
 create view big_orders as select id, customer_id, amount from orders where amount > 100;
 create table docs (id uuid primary key, body text);
+-- Text whose order trickle can reproduce (code point) and text it cannot (ICU English).
+create table people (id int primary key, code text collate "C", name text collate "en-x-icu",
+  nick varchar(20) collate ucs_basic);
+-- Case-insensitive: equal strings can differ, which the runtime cannot reproduce.
+create collation ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+create table labels (id int primary key, label text collate ci);

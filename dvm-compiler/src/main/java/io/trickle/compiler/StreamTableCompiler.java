@@ -7,6 +7,7 @@ import io.trickle.compiler.parse.PgValidator;
 import io.trickle.compiler.parse.SqlPositions;
 import io.trickle.compiler.parse.StreamTableDefinition;
 import io.trickle.compiler.parse.SupportCheck;
+import io.trickle.compiler.parse.TextCollationCheck;
 import io.trickle.compiler.plan.Plan;
 import io.trickle.compiler.plan.SqlPos;
 import io.trickle.compiler.rel.CalciteFrontEnd;
@@ -24,7 +25,8 @@ import org.apache.calcite.sql.SqlNode;
  * Compiles a stream table definition into a {@link Plan}. The pipeline, each step its own class:
  * PostgreSQL validates the query and types its result ({@link PgValidator}); Calcite parses it
  * ({@link CalciteFrontEnd}); non-immutable functions and unsupported constructs are rejected
- * ({@link SupportCheck}); the catalog is read ({@link PgCatalog}) and Calcite validates and
+ * ({@link SupportCheck}), and so is text ordering under a collation the runtime cannot reproduce
+ * ({@link TextCollationCheck}); the catalog is read ({@link PgCatalog}) and Calcite validates and
  * converts the query, inlining views; rules normalise it ({@link RelNormalizer}); and it is
  * translated to differential operators ({@link PlanTranslator}).
  */
@@ -43,6 +45,7 @@ public final class StreamTableCompiler {
     rejectNonImmutable(pgResult, positions);
     rejectUnsupportedOutput(pgResult, positions);
     SupportCheck.check(def, parsed);
+    TextCollationCheck.check(pgResult.textCollations(), positions);
     PgCatalog catalog = PgCatalog.read(pg);
     RelRoot root = new CalciteFrontEnd(def, PgSchemaFactory.create(catalog)).toRel();
     RelNode rel = RelNormalizer.normalize(root.rel);

@@ -29,6 +29,11 @@ final class CompilerTestDatabase implements AutoCloseable {
     return connection;
   }
 
+  /** A new connection to another database of the same server (the caller closes it). */
+  Connection connect(String database) throws SQLException {
+    return postgres.getDatabase("postgres", database).getConnection();
+  }
+
   /** Compiles a whole definitions file. */
   Plan compileFile(String fileText) {
     return new StreamTableCompiler().compile(DefinitionParser.parse(fileText), connection);

@@ -53,7 +53,10 @@ public final class PgValidator {
             on d.refclassid = 'pg_catalog.pg_class'::regclass and c.oid = d.refobjid
         where c.relkind = 'v'
       )
-      select r.ev_action::text from views join pg_catalog.pg_rewrite r on r.ev_class = views.oid""";
+      select case when views.oid <> 'pg_temp.__trickle_check'::regclass::oid
+                  then (select c.relname from pg_catalog.pg_class c where c.oid = views.oid) end,
+             r.ev_action::text
+      from views join pg_catalog.pg_rewrite r on r.ev_class = views.oid""";
 
   private static final String FUNCTIONS = """
       select p.proname, p.proname || '()', p.provolatile
@@ -116,23 +119,27 @@ public final class PgValidator {
             PgTypes.of(rs.getString(2), rs.getInt(3), pgType)));
       }
     }
-    return new PgValidation(columns, nonImmutableFunctions(pg));
+    List<TextCollations.Tree> trees = new ArrayList<>();
+    try (PreparedStatement st = pg.prepareStatement(RULE_TREES); ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        trees.add(new TextCollations.Tree(rs.getString(1), rs.getString(2)));
+      }
+    }
+    return new PgValidation(columns, nonImmutableFunctions(pg, trees),
+        TextCollations.find(pg, trees));
   }
 
   /**
    * Built-in functions are pinned, so pg_depend does not list them; the stored query trees do.
    * Reading the trees checks exactly the overloads PostgreSQL resolved.
    */
-  private static List<PgValidation.NonImmutableFunction> nonImmutableFunctions(Connection pg)
-      throws SQLException {
+  private static List<PgValidation.NonImmutableFunction> nonImmutableFunctions(Connection pg,
+      List<TextCollations.Tree> trees) throws SQLException {
     Set<Long> functionIds = new TreeSet<>();
     Set<Long> operatorIds = new TreeSet<>();
-    try (PreparedStatement st = pg.prepareStatement(RULE_TREES); ResultSet rs = st.executeQuery()) {
-      while (rs.next()) {
-        String tree = rs.getString(1);
-        collect(FUNCTION_ID.matcher(tree), functionIds);
-        collect(OPERATOR_ID.matcher(tree), operatorIds);
-      }
+    for (TextCollations.Tree tree : trees) {
+      collect(FUNCTION_ID.matcher(tree.text()), functionIds);
+      collect(OPERATOR_ID.matcher(tree.text()), operatorIds);
     }
     List<PgValidation.NonImmutableFunction> functions = new ArrayList<>();
     try (PreparedStatement st = pg.prepareStatement(FUNCTIONS)) {

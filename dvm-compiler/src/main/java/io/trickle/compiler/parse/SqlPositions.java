@@ -145,6 +145,70 @@ public final class SqlPositions {
         .map(this::pos).orElse(start());
   }
 
+  /** A construct found in the query: where it starts and its SQL as written. */
+  public record Construct(SqlPos pos, String sql) {}
+
+  /**
+   * The first aggregate call or comparison spelled {@code function} ({@code max}, {@code <}; a
+   * BETWEEN counts as {@code <=} and {@code >=}, which PostgreSQL expands it to), preferring one
+   * whose first operand is {@code column}. Empty if the query has none.
+   */
+  public Optional<Construct> ordering(String function, boolean aggregate, String column) {
+    List<SqlCall> found = new ArrayList<>();
+    query.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlCall call) {
+        String name = call.getOperator().getName();
+        boolean match = aggregate
+            ? (call.getOperator() instanceof SqlFunction || call.getKind() == SqlKind.OTHER_FUNCTION)
+                && name.equalsIgnoreCase(function)
+            : name.equals(function) || call.getKind() == SqlKind.BETWEEN;
+        if (match) {
+          found.add(call);
+        }
+        return super.visit(call);
+      }
+    });
+    return found.stream()
+        .filter(c -> column != null && !c.getOperandList().isEmpty()
+            && c.operand(0) instanceof SqlIdentifier id
+            && id.names.get(id.names.size() - 1).equals(column))
+        .findFirst()
+        .or(() -> found.stream().findFirst())
+        .map(c -> new Construct(pos(c), text(c)));
+  }
+
+  /** The first reference to a column named {@code column}, or the query start. */
+  public SqlPos column(String column) {
+    SqlNode[] found = new SqlNode[1];
+    query.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlIdentifier id) {
+        if (found[0] == null && column != null && !id.isStar()
+            && id.names.get(id.names.size() - 1).equals(column)) {
+          found[0] = id;
+        }
+        return null;
+      }
+    });
+    return found[0] == null ? start() : pos(found[0]);
+  }
+
+  /** Where a table or view named {@code name} is read in FROM, or the query start. */
+  public SqlPos table(String name) {
+    return tables.stream().filter(t -> t.name().equals(name)).map(TableRef::pos).findFirst()
+        .orElse(start());
+  }
+
+  /** The SQL text a node was parsed from. */
+  public String text(SqlNode node) {
+    SqlParserPos p = node.getParserPosition();
+    int from = def.offsetOf(p.getLineNum(), p.getColumnNum());
+    int to = def.offsetOf(p.getEndLineNum(), p.getEndColumnNum()) + 1;
+    String sql = def.selectSql();
+    return from < to && to <= sql.length() ? sql.substring(from, to) : node.toString();
+  }
+
   /** The select item at {@code index}, or the select list if a {@code *} makes it ambiguous. */
   public SqlPos selectItem(int index) {
     if (select == null) {

@@ -70,7 +70,8 @@ public final class SupportCheck {
         SqlCall call = (SqlCall) node;
         SqlSetOperator op = (SqlSetOperator) call.getOperator();
         throw new CompileException(keywordBefore(call.operand(1), op.getName()),
-            op.getName() + (op.isAll() ? " ALL" : "") + " is not supported yet");
+            op.getName() + (op.isAll() && !op.getName().endsWith(" ALL") ? " ALL" : "")
+                + " is not supported yet");
       }
       case WITH -> throw unsupported(((SqlWith) node).withList,
           "WITH (common table expressions) is not supported yet");

@@ -138,6 +138,32 @@ public final class CalciteFrontEnd {
     String first = nl < 0 ? message : message.substring(0, nl);
     first = first.replaceFirst("^Encountered (.*) at line \\d+, column \\d+\\.$",
         "unexpected $1");
-    return new CompileException(pos, "syntax error: " + first, e);
+    String construct = postgresOnly(def, e);
+    return new CompileException(pos, construct != null ? construct + " is not supported yet"
+        : "syntax error: " + first, e);
+  }
+
+  /**
+   * PostgreSQL has already accepted the query, so a Calcite syntax error is PostgreSQL syntax
+   * Calcite lacks; name the usual ones instead of reporting a syntax error.
+   */
+  private static String postgresOnly(StreamTableDefinition def, SqlParseException e) {
+    if (e.getPos() == null) {
+      return null;
+    }
+    String sql = def.selectSql().toLowerCase(java.util.Locale.ROOT);
+    int at = def.offsetOf(e.getPos().getLineNum(), e.getPos().getColumnNum());
+    String before = sql.substring(0, at).stripTrailing();
+    String after = sql.substring(at);
+    if (after.startsWith("collate")) {
+      return "COLLATE in a query";
+    }
+    if (before.endsWith("distinct") && after.startsWith("on")) {
+      return "DISTINCT ON";
+    }
+    if (before.endsWith("interval")) {
+      return "INTERVAL";
+    }
+    return null;
   }
 }
