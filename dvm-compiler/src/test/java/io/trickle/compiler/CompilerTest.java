@@ -136,7 +136,7 @@ class CompilerTest {
     AggregateOp agg = ops(plan, AggregateOp.class).get(0);
     assertThat(agg.isGlobal()).isTrue();
     assertThat(plan.root().key()).isEqualTo(RowKey.SINGLE_ROW);
-    assertThat(plan.explain()).contains("materialize-4 st key <single row>");
+    assertThat(plan.explain()).contains("materialize-4 st  key=<single row>");
     assertThat(plan.columns()).extracting(c -> c.type().pgType())
         .containsExactly("bigint", "numeric", "numeric");
     assertThat(agg.pos()).as("first aggregate call").isEqualTo(new SqlPos(1, 8));

@@ -31,7 +31,7 @@ public final class MaterializeOp extends Op implements Stateful {
 
   @Override
   public String describe() {
-    return streamTable + " key " + key().describe(columns());
+    return streamTable;
   }
 
   @Override
