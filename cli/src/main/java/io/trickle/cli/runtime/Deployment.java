@@ -134,6 +134,7 @@ public final class Deployment implements AutoCloseable {
           String hash = planHash(def, plan, upstreamTopics);
           StreamTableNames names = new StreamTableNames(def.name(), hash, changesTopic);
           ConsistencyGroups.check(def);
+          rejectReservedColumns(def, plan);
           prepareTarget(c, def, plan, names);
           Deployed d = new Deployed(def, plan, names, upstreamTopics);
           deployed.add(d);
@@ -183,6 +184,19 @@ public final class Deployment implements AutoCloseable {
       }
       for (Map.Entry<String, List<Deployed>> g : groups.groups().entrySet()) {
         startGroupSink(connect, g.getKey(), g.getValue());
+      }
+    }
+  }
+
+  /**
+   * A query over a row-hash stream table can see its hidden columns, but must not output them:
+   * the target table adds its own.
+   */
+  private static void rejectReservedColumns(StreamTableDefinition def, Plan plan) {
+    for (io.trickle.compiler.plan.Column col : plan.columns()) {
+      if (col.name().startsWith("__trickle_")) {
+        throw new CompileException(def.start(), "output column " + col.name() + " is reserved for"
+            + " trickle's hidden columns; select the user columns (or rename it with AS)");
       }
     }
   }
