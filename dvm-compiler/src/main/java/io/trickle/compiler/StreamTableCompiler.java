@@ -16,6 +16,7 @@ import io.trickle.compiler.rel.RelNormalizer;
 import io.trickle.compiler.translate.PlanTranslator;
 import java.sql.Connection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
@@ -38,6 +39,17 @@ public final class StreamTableCompiler {
    * @throws CompileException naming the problem and its position in the definitions file
    */
   public Plan compile(StreamTableDefinition def, Connection pg) {
+    return compile(def, pg, Map.of());
+  }
+
+  /**
+   * Compiles a definition that may read other stream tables. Their target tables are ordinary
+   * tables in the catalog (they must exist), so the query is checked and typed as usual; the
+   * sources reading them are marked with {@link io.trickle.compiler.plan.SourceOp#upstream()}.
+   *
+   * @param streamTables qualified target table ({@code schema.table}) → stream table name
+   */
+  public Plan compile(StreamTableDefinition def, Connection pg, Map<String, String> streamTables) {
     PgValidation pgResult = PgValidator.validate(pg, def,
         name -> SqlPositions.of(def, CalciteFrontEnd.parse(def)).duplicateItem(name));
     SqlNode parsed = CalciteFrontEnd.parse(def);
@@ -50,7 +62,7 @@ public final class StreamTableCompiler {
     RelRoot root = new CalciteFrontEnd(def, PgSchemaFactory.create(catalog)).toRel();
     RelNode rel = RelNormalizer.normalize(root.rel);
     return PlanTranslator.translate(def.name(), def.selectSql(), root, rel, pgResult.columns(),
-        positions);
+        positions, streamTables);
   }
 
   private static void rejectNonImmutable(PgValidation pg, SqlPositions positions) {

@@ -10,12 +10,15 @@ import io.trickle.compiler.plan.Plan;
 import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.SourceOp;
 import io.trickle.topology.processor.AggregateProcessorSupplier;
+import io.trickle.topology.processor.AlignProcessorSupplier;
+import io.trickle.topology.processor.AlignedOutputProcessorSupplier;
 import io.trickle.topology.processor.DispatchProcessorSupplier;
 import io.trickle.topology.processor.FilterProcessorSupplier;
 import io.trickle.topology.processor.JoinProcessorSupplier;
 import io.trickle.topology.processor.MaterializeProcessorSupplier;
 import io.trickle.topology.processor.ProjectProcessorSupplier;
 import io.trickle.topology.processor.SourceProcessorSupplier;
+import io.trickle.topology.processor.UpstreamReadProcessorSupplier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,20 +60,82 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
    * @param outputTopic the stream table's output topic (byte[] JSON per the output contract)
    */
   public static Topology build(Plan plan, String sourceTopic, String outputTopic) {
+    return build(plan, sourceTopic, Map.of(), outputTopic);
+  }
+
+  /**
+   * A plan whose sources may read other stream tables ({@link SourceOp#upstream()}):
+   * <pre>
+   *   debezium-source → debezium-dispatch → source-N ┐
+   *   upstream-B → upstream-B-read → source-M ───────┤ (several inputs: align-source-N/M →
+   *                                                  ┘  source-N-aligned / source-M-aligned) → …
+   * </pre>
+   * With more than one input (the changes topic counts as one, each upstream topic as one), the
+   * inputs' epochs are aligned before any operator sees them ({@link AlignProcessorSupplier}).
+   *
+   * @param sourceTopic the Debezium change topic; unused (may be null) if no source reads a
+   *     captured table
+   * @param upstreamTopics upstream stream table → its output topic, for every source that reads one
+   */
+  public static Topology build(Plan plan, String sourceTopic, Map<String, String> upstreamTopics,
+      String outputTopic) {
     Objects.requireNonNull(plan, "plan");
-    Objects.requireNonNull(sourceTopic, "sourceTopic");
+    Objects.requireNonNull(upstreamTopics, "upstreamTopics");
     Objects.requireNonNull(outputTopic, "outputTopic");
     TopologyFactory factory = new TopologyFactory(plan.root());
     Map<String, List<String>> routes = new LinkedHashMap<>();
+    Map<String, List<String>> upstreams = new LinkedHashMap<>();
     for (SourceOp source : plan.sources()) {
-      routes.computeIfAbsent(source.qualifiedName(), t -> new ArrayList<>()).add(source.name());
+      if (source.readsStreamTable()) {
+        upstreams.computeIfAbsent(source.upstream(), t -> new ArrayList<>()).add(source.name());
+      } else {
+        routes.computeIfAbsent(source.qualifiedName(), t -> new ArrayList<>()).add(source.name());
+      }
     }
-    factory.topology.addSource(SOURCE_NODE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), sourceTopic);
-    factory.topology.addProcessor(DispatchProcessorSupplier.NAME, new DispatchProcessorSupplier(routes), SOURCE_NODE);
+    if (!routes.isEmpty()) {
+      Objects.requireNonNull(sourceTopic, "sourceTopic");
+      factory.topology.addSource(SOURCE_NODE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), sourceTopic);
+      factory.topology.addProcessor(DispatchProcessorSupplier.NAME, new DispatchProcessorSupplier(routes), SOURCE_NODE);
+    }
+    for (String upstream : upstreams.keySet()) {
+      String topic = upstreamTopics.get(upstream);
+      if (topic == null) {
+        throw new IllegalArgumentException("no output topic given for upstream stream table " + upstream);
+      }
+      String node = UpstreamReadProcessorSupplier.sourceName(upstream);
+      factory.topology.addSource(node, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+      factory.topology.addProcessor(UpstreamReadProcessorSupplier.processorName(upstream),
+          new UpstreamReadProcessorSupplier(upstream), node);
+    }
+    int inputs = (routes.isEmpty() ? 0 : 1) + upstreams.size();
+    if (inputs > 1) {
+      factory.align(plan.sources());
+    }
     List<String> materialize = factory.outputsOf(plan.root());
     factory.topology.addSink(sinkName(plan.root()), outputTopic, new ByteArraySerializer(),
         new ByteArraySerializer(), materialize.toArray(new String[0]));
     return factory.topology;
+  }
+
+  /** Puts the aligner between the sources and everything that reads them. */
+  private void align(List<SourceOp> sources) {
+    List<String> outputs = new ArrayList<>();
+    List<String> aligners = new ArrayList<>();
+    for (SourceOp s : sources) {
+      outputsOf(s);
+      outputs.add(AlignProcessorSupplier.outputName(s.name()));
+      aligners.add(AlignProcessorSupplier.processorName(s.name()));
+    }
+    var stores = AlignProcessorSupplier.newStores();
+    for (int i = 0; i < sources.size(); i++) {
+      topology.addProcessor(aligners.get(i), new AlignProcessorSupplier(i, outputs, stores),
+          sources.get(i).name());
+    }
+    for (int i = 0; i < sources.size(); i++) {
+      topology.addProcessor(outputs.get(i), new AlignedOutputProcessorSupplier(),
+          aligners.toArray(new String[0]));
+      built.put(sources.get(i).id(), List.of(outputs.get(i)));
+    }
   }
 
   public static String sinkName(MaterializeOp op) {
@@ -92,7 +157,9 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
   @Override
   public List<String> visitSource(SourceOp op) {
-    topology.addProcessor(op.name(), new SourceProcessorSupplier(op), DispatchProcessorSupplier.NAME);
+    String parent = op.readsStreamTable() ? UpstreamReadProcessorSupplier.processorName(op.upstream())
+        : DispatchProcessorSupplier.NAME;
+    topology.addProcessor(op.name(), new SourceProcessorSupplier(op), parent);
     return List.of(op.name());
   }
 

@@ -42,12 +42,18 @@ final class Harness implements AutoCloseable {
   final TopologyTestDriver driver;
   private final TestInputTopic<byte[], byte[]> input;
   private final TestOutputTopic<byte[], byte[]> output;
+  private final Map<String, TestInputTopic<byte[], byte[]>> upstreamInputs = new LinkedHashMap<>();
   private long lsn = 100;
   private long tsMs = 1_700_000_000_000L;
   private String txId;
   private int txOrder;
 
   Harness(Plan plan) {
+    this(plan, Map.of());
+  }
+
+  /** @param upstreamTopics upstream stream table → output topic it is read from */
+  Harness(Plan plan, Map<String, String> upstreamTopics) {
     try {
       stateDir = Files.createTempDirectory("trickle-topology-test");
     } catch (IOException e) {
@@ -57,8 +63,13 @@ final class Harness implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trickle-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(TopologyFactory.build(plan, SOURCE_TOPIC, OUTPUT_TOPIC), props);
+    driver = new TopologyTestDriver(TopologyFactory.build(plan, SOURCE_TOPIC, upstreamTopics,
+        OUTPUT_TOPIC), props);
     input = driver.createInputTopic(SOURCE_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
+    for (Map.Entry<String, String> e : upstreamTopics.entrySet()) {
+      upstreamInputs.put(e.getKey(), driver.createInputTopic(e.getValue(), new ByteArraySerializer(),
+          new ByteArraySerializer()));
+    }
     output = driver.createOutputTopic(OUTPUT_TOPIC, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -150,6 +161,25 @@ final class Harness implements AutoCloseable {
 
   private Harness send(String key, String value) {
     input.pipeInput(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    return this;
+  }
+
+  /** A data record (value null: a tombstone) on an upstream stream table's output topic. */
+  Harness upstreamRow(String upstream, String key, String value) {
+    upstreamInputs.get(upstream).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8),
+        value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
+    return this;
+  }
+
+  /** An epoch marker on an upstream stream table's output topic. */
+  Harness upstreamMarker(String upstream, long seq, long lsn) {
+    org.apache.kafka.common.header.internals.RecordHeaders headers =
+        new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add("trickle.marker", "1".getBytes(StandardCharsets.UTF_8));
+    String value = "{\"seq\":" + seq + ",\"lsn\":" + lsn + ",\"ts_ms\":" + (1_700_000_000_000L + seq) + "}";
+    upstreamInputs.get(upstream).pipeInput(new TestRecord<>(
+        "{\"__trickle_marker\":true}".getBytes(StandardCharsets.UTF_8),
+        value.getBytes(StandardCharsets.UTF_8), headers));
     return this;
   }
 

@@ -9,6 +9,8 @@ import io.trickle.connectors.ddl.TargetTable;
 import io.trickle.connectors.ddl.TrickleSchema;
 import io.trickle.connectors.debezium.DebeziumSourceConfig;
 import io.trickle.connectors.rest.ConnectRestClient;
+import io.trickle.connectors.sink.TrickleGroupSinkConfig;
+import io.trickle.connectors.sink.TrickleGroupSinkConnector;
 import io.trickle.connectors.sink.TrickleSinkConfig;
 import io.trickle.connectors.sink.TrickleSinkConnector;
 import java.io.PrintStream;
@@ -30,14 +32,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Deploys a set of stream tables against one PostgreSQL database: compiles each definition,
- * creates the target tables and the {@code trickle} schema, deploys the Debezium source and one
- * trickle sink per stream table through the Connect REST API, and runs one Kafka Streams
- * application per stream table. A definition that fails is recorded as failed and skipped; the
- * others are deployed.
+ * upstreams before the stream tables that read them ({@link StreamTableGraph}; cycles are
+ * rejected), creates the target tables and the {@code trickle} schema, deploys the Debezium source
+ * and one trickle sink per stream table (one per consistency group for its members) through the
+ * Connect REST API, and runs one Kafka Streams application per stream table. A definition that
+ * fails is recorded as failed and skipped, and so are the stream tables that read it; the others
+ * are deployed.
  */
 public final class Deployment implements AutoCloseable {
 
@@ -45,8 +50,20 @@ public final class Deployment implements AutoCloseable {
   public record Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
       boolean singleBroker, int heartbeatIntervalMs) {}
 
-  /** A deployed stream table. */
-  public record Deployed(StreamTableDefinition definition, Plan plan, StreamTableNames names) {}
+  /**
+   * A deployed stream table. {@code upstreamTopics}: each stream table it reads → that one's
+   * output topic.
+   */
+  public record Deployed(StreamTableDefinition definition, Plan plan, StreamTableNames names,
+      Map<String, String> upstreamTopics) {
+    public Deployed {
+      upstreamTopics = Map.copyOf(upstreamTopics);
+    }
+
+    public Deployed(StreamTableDefinition definition, Plan plan, StreamTableNames names) {
+      this(definition, plan, names, Map.of());
+    }
+  }
 
   private final Options options;
   private final PrintStream out;
@@ -80,14 +97,48 @@ public final class Deployment implements AutoCloseable {
     awaitConnect(connect, Duration.ofSeconds(120));
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
       TrickleSchema.ensure(c);
+      StreamTableGraph graph = StreamTableGraph.of(definitions);
+      Map<String, String> streamTables = new LinkedHashMap<>();
       for (StreamTableDefinition def : definitions) {
+        streamTables.put(StreamTableGraph.targetTable(def.name()), def.name());
+      }
+      for (StreamTableDefinition def : definitions) {
+        String cycle = graph.cycles().get(def.name());
+        if (cycle != null) {
+          fail(c, def, StreamTableGraph.targetTable(def.name()), cycle);
+        }
+      }
+      Map<String, Deployed> byName = new LinkedHashMap<>();
+      for (StreamTableDefinition def : graph.order()) {
         String target = new StreamTableNames(def.name(), "", changesTopic).targetTable();
         try {
-          Plan plan = new StreamTableCompiler().compile(def, c);
-          String hash = planHash(def, plan);
+          for (String up : graph.upstreams(def.name())) {
+            if (failed.containsKey(up)) {
+              throw new CompileException(def.start(), "it reads stream table " + up
+                  + ", which failed: " + failed.get(up));
+            }
+          }
+          Plan plan = new StreamTableCompiler().compile(def, c, streamTables);
+          Map<String, String> upstreamTopics = new TreeMap<>();
+          for (SourceOp s : plan.sources()) {
+            if (s.readsStreamTable()) {
+              Deployed up = byName.get(s.upstream());
+              if (up == null) {
+                throw new CompileException(s.pos(), "it reads stream table " + s.upstream()
+                    + " (through a view?), which is not deployed before it; name the stream"
+                    + " table in FROM so that it is deployed first");
+              }
+              upstreamTopics.put(s.upstream(), up.names().outputTopic());
+            }
+          }
+          String hash = planHash(def, plan, upstreamTopics);
           StreamTableNames names = new StreamTableNames(def.name(), hash, changesTopic);
+          ConsistencyGroups.check(def);
+          rejectReservedColumns(def, plan);
           prepareTarget(c, def, plan, names);
-          deployed.add(new Deployed(def, plan, names));
+          Deployed d = new Deployed(def, plan, names, upstreamTopics);
+          deployed.add(d);
+          byName.put(def.name(), d);
           out.printf("compiled %s (%d operators, key %s)%n", def.name(), plan.operators().size(),
               plan.root().key().describe(plan.columns()));
         } catch (CompileException | UnsupportedOperationException e) {
@@ -100,7 +151,9 @@ public final class Deployment implements AutoCloseable {
       Set<String> tables = new TreeSet<>();
       for (Deployed d : deployed) {
         for (SourceOp s : d.plan().sources()) {
-          tables.add(s.qualifiedName());
+          if (!s.readsStreamTable()) {
+            tables.add(s.qualifiedName()); // stream tables are read from their output topics
+          }
         }
       }
       tables.add(TrickleSchema.HEARTBEAT);
@@ -125,8 +178,25 @@ public final class Deployment implements AutoCloseable {
       if (existed && !added.isEmpty()) {
         requestIncrementalSnapshot(c, added);
       }
+      ConsistencyGroups groups = ConsistencyGroups.of(deployed);
       for (Deployed d : deployed) {
-        startStreamTable(connect, d);
+        startStreamTable(connect, d, groups.groupOf(d.definition().name()) == null);
+      }
+      for (Map.Entry<String, List<Deployed>> g : groups.groups().entrySet()) {
+        startGroupSink(connect, g.getKey(), g.getValue());
+      }
+    }
+  }
+
+  /**
+   * A query over a row-hash stream table can see its hidden columns, but must not output them:
+   * the target table adds its own.
+   */
+  private static void rejectReservedColumns(StreamTableDefinition def, Plan plan) {
+    for (io.trickle.compiler.plan.Column col : plan.columns()) {
+      if (col.name().startsWith("__trickle_")) {
+        throw new CompileException(def.start(), "output column " + col.name() + " is reserved for"
+            + " trickle's hidden columns; select the user columns (or rename it with AS)");
       }
     }
   }
@@ -148,22 +218,71 @@ public final class Deployment implements AutoCloseable {
     }
   }
 
-  private void startStreamTable(ConnectRestClient connect, Deployed d) {
+  /** @param ownSink false for a consistency group member, whose group sink applies it */
+  private void startStreamTable(ConnectRestClient connect, Deployed d, boolean ownSink) {
     String name = d.definition().name();
     try {
-      StreamTableApp app = new StreamTableApp(d.names(), d.plan(), options.bootstrap(), options.stateDir(),
-          options.singleBroker(), (n, e) -> Catalog.markError(options.pg().jdbcUrl(), n,
+      StreamTableApp app = new StreamTableApp(d.names(), d.plan(), d.upstreamTopics(), options.bootstrap(),
+          options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg().jdbcUrl(), n,
               "stream processing failed: " + e));
       app.start();
       apps.add(app);
-      connect.putConnectorConfig(d.names().sinkConnector(), sinkConfig(d));
-      connect.awaitRunning(d.names().sinkConnector(), Duration.ofSeconds(60));
+      if (ownSink) {
+        connect.putConnectorConfig(d.names().sinkConnector(), sinkConfig(d));
+        connect.awaitRunning(d.names().sinkConnector(), Duration.ofSeconds(60));
+      } else if (connect.exists(d.names().sinkConnector())) {
+        connect.delete(d.names().sinkConnector()); // it joined a group: the group sink applies it now
+      }
       out.printf("running %s -> %s%n", name, d.names().targetTable());
     } catch (RuntimeException e) {
       Catalog.markError(options.pg().jdbcUrl(), name, "deployment failed: " + e.getMessage());
       failed.put(name, e.getMessage());
       out.printf("error: stream table %s could not be started: %s%n", name, e.getMessage());
     }
+  }
+
+  /** One sink for all members of a group, so they are applied in one transaction per epoch. */
+  private void startGroupSink(ConnectRestClient connect, String group, List<Deployed> members) {
+    List<Deployed> running = new ArrayList<>();
+    for (Deployed d : members) {
+      if (!failed.containsKey(d.definition().name())) {
+        running.add(d);
+      }
+    }
+    if (running.isEmpty()) {
+      return;
+    }
+    String connector = StreamTableNames.groupSinkConnector(options.pg(), group);
+    try {
+      connect.putConnectorConfig(connector, groupSinkConfig(group, running));
+      connect.awaitRunning(connector, Duration.ofSeconds(60));
+      out.printf("consistency group %s: %s applied together%n", group,
+          running.stream().map(d -> d.definition().name()).toList());
+    } catch (RuntimeException e) {
+      for (Deployed d : running) {
+        Catalog.markError(options.pg().jdbcUrl(), d.definition().name(),
+            "the sink of consistency group " + group + " failed: " + e.getMessage());
+        failed.put(d.definition().name(), e.getMessage());
+      }
+      out.printf("error: consistency group %s could not be started: %s%n", group, e.getMessage());
+    }
+  }
+
+  private Map<String, String> groupSinkConfig(String group, List<Deployed> members) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("connector.class", TrickleGroupSinkConnector.class.getName());
+    m.put("tasks.max", "1");
+    m.put("topics", String.join(",", members.stream().map(d -> d.names().outputTopic()).toList()));
+    m.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    m.put("consumer.override.isolation.level", "read_committed");
+    m.put("consumer.override.auto.offset.reset", "earliest");
+    m.put(TrickleGroupSinkConfig.CONNECTION_URL, options.pg().jdbcUrl());
+    m.put(TrickleGroupSinkConfig.GROUP, group);
+    m.put(TrickleGroupSinkConfig.MEMBERS, String.join(",", members.stream().map(d -> d.definition().name()).toList()));
+    m.put(TrickleGroupSinkConfig.TARGET_TABLES, String.join(",", members.stream().map(d -> d.names().targetTable()).toList()));
+    m.put(TrickleGroupSinkConfig.TOPICS, String.join(",", members.stream().map(d -> d.names().outputTopic()).toList()));
+    return m;
   }
 
   private Map<String, String> sinkConfig(Deployed d) {
@@ -236,9 +355,20 @@ public final class Deployment implements AutoCloseable {
   }
 
   static String planHash(StreamTableDefinition def, Plan plan) {
+    return planHash(def, plan, Map.of());
+  }
+
+  /**
+   * The upstreams' output topics are part of the hash: a redefined upstream starts a new topic,
+   * and its downstreams must then rebuild their state from it, under a new application id.
+   */
+  static String planHash(StreamTableDefinition def, Plan plan, Map<String, String> upstreamTopics) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(plan.explain().getBytes(StandardCharsets.UTF_8));
+      for (Map.Entry<String, String> e : new TreeMap<>(upstreamTopics).entrySet()) {
+        md.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       return HexFormat.of().formatHex(md.digest()).substring(0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -4,6 +4,7 @@ import io.trickle.compiler.plan.Plan;
 import io.trickle.topology.TopologyFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,8 +29,15 @@ public final class StreamTableApp implements AutoCloseable {
 
   public StreamTableApp(StreamTableNames names, Plan plan, String bootstrap, Path stateDir,
       boolean singleBroker, BiConsumer<String, Throwable> onFailure) {
+    this(names, plan, Map.of(), bootstrap, stateDir, singleBroker, onFailure);
+  }
+
+  /** @param upstreamTopics each stream table the plan reads → that one's output topic */
+  public StreamTableApp(StreamTableNames names, Plan plan, Map<String, String> upstreamTopics,
+      String bootstrap, Path stateDir, boolean singleBroker, BiConsumer<String, Throwable> onFailure) {
     this.name = plan.streamTable();
-    Topology topology = TopologyFactory.build(plan, names.changesTopic(), names.outputTopic());
+    Topology topology = TopologyFactory.build(plan, names.changesTopic(), upstreamTopics,
+        names.outputTopic());
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

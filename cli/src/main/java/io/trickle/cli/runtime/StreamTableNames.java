@@ -24,6 +24,11 @@ public record StreamTableNames(String streamTable, String planHash, String chang
     return streamTable.contains(".") ? streamTable : "public." + streamTable;
   }
 
+  /** The sink of a consistency group; group names are scoped to the source database. */
+  public static String groupSinkConnector(PgUrl pg, String group) {
+    return "trickle-group-sink-" + pg.safeDatabaseName() + "-" + group;
+  }
+
   public static String changesTopic(PgUrl pg) {
     return "trickle.src." + pg.safeDatabaseName() + ".changes";
   }

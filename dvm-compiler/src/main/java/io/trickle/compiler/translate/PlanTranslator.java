@@ -13,6 +13,7 @@ import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.SqlPos;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 
@@ -31,8 +32,18 @@ public final class PlanTranslator {
    */
   public static Plan translate(String streamTable, String sql, RelRoot root, RelNode rel,
       List<PgOutputColumn> pgColumns, SqlPositions positions) {
+    return translate(streamTable, sql, root, rel, pgColumns, positions, Map.of());
+  }
+
+  /**
+   * @param streamTables qualified target table ({@code schema.table}) → stream table name: scans
+   *     of these tables become sources that read the stream table's output topic
+   */
+  public static Plan translate(String streamTable, String sql, RelRoot root, RelNode rel,
+      List<PgOutputColumn> pgColumns, SqlPositions positions, Map<String, String> streamTables) {
     OpPositions opPositions = new OpPositions(positions);
-    RelToPlan translator = new RelToPlan(opPositions, rel.getCluster().getRexBuilder());
+    RelToPlan translator = new RelToPlan(opPositions, rel.getCluster().getRexBuilder(),
+        Map.copyOf(streamTables));
     Bound top = translator.translate(rel);
     if (root.fields.size() != pgColumns.size()) {
       throw new CompileException(positions.selectList(), "PostgreSQL returns " + pgColumns.size()

@@ -54,12 +54,15 @@ import org.apache.calcite.rex.RexNode;
 final class RelToPlan implements RelShuttle {
   private final OpPositions positions;
   private final RexBuilder rexBuilder;
+  private final Map<String, String> streamTables;
   private final Map<RelNode, Bound> done = new IdentityHashMap<>();
   private int nextId = 1;
 
-  RelToPlan(OpPositions positions, RexBuilder rexBuilder) {
+  /** @param streamTables qualified target table → stream table name, for tables read upstream */
+  RelToPlan(OpPositions positions, RexBuilder rexBuilder, Map<String, String> streamTables) {
     this.positions = positions;
     this.rexBuilder = rexBuilder;
+    this.streamTables = streamTables;
   }
 
   int nextId() {
@@ -105,7 +108,8 @@ final class RelToPlan implements RelShuttle {
       }
     }
     RowKey key = sourceKey(rel, columns, pos);
-    SourceOp op = new SourceOp(nextId(), pos, rel.schema(), rel.name(), columns, key);
+    SourceOp op = new SourceOp(nextId(), pos, rel.schema(), rel.name(), columns, key,
+        streamTables.get(rel.qualifiedName()));
     return put(scan, new Bound(op, fields, unavailable));
   }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trickle.compiler.expr.EvalException;
 import io.trickle.compiler.plan.Column;
+import io.trickle.compiler.plan.ColumnType;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,6 +28,9 @@ public final class OutputRecords {
   public static final String MARKER_KEY = "__trickle_marker";
   public static final String ERROR_KEY = "__trickle_error";
   private static final JsonNodeFactory NODES = DebeziumJson.MAPPER.getNodeFactory();
+  /** Numerics keep their scale (12.50 stays 12.50, as the upstream's numeric(p,2) holds it). */
+  private static final com.fasterxml.jackson.databind.ObjectReader EXACT_READER = DebeziumJson.MAPPER
+      .reader().with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private OutputRecords() {}
 
@@ -112,6 +117,42 @@ public final class OutputRecords {
       return NODES.textNode(DateTimeFormatter.ISO_INSTANT.format(t));
     }
     throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
+  }
+
+  /**
+   * The inverse of {@link #json}: a value of an output topic, read back as the runtime value of
+   * a column of {@code type} (a stream table reading another one's output topic).
+   *
+   * @throws EvalException 22P02 when the JSON value does not fit the column type
+   */
+  public static Object toValue(JsonNode node, ColumnType type) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    try {
+      return switch (type.kind()) {
+        case DATE -> LocalDate.parse(node.asText());
+        case TIME -> LocalTime.parse(node.asText());
+        case TIMESTAMP -> LocalDateTime.parse(node.asText());
+        case TIMESTAMPTZ -> Instant.parse(node.asText());
+        case TEXT -> node.asText();
+        default -> DebeziumJson.toValue(node, type);
+      };
+    } catch (java.time.DateTimeException e) {
+      throw new EvalException("22P02", "invalid " + type + " value in an output topic: " + node);
+    }
+  }
+
+  /** Parses a JSON key or value of an output topic; null stays null (a tombstone). */
+  public static JsonNode parse(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return EXACT_READER.readTree(bytes);
+    } catch (java.io.IOException e) {
+      throw new EvalException("22P02", "not JSON: " + e.getMessage());
+    }
   }
 
   private static byte[] bytes(JsonNode node) {

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * A captured table. Keeps primary key → current row in {@code source-N-rows} and turns each
  * Debezium event into −stored/+new, which makes replays and re-snapshots idempotent, fills
  * unchanged TOAST columns, and lets a delete or TRUNCATE retract rows Debezium does not repeat.
+ *
+ * <p>A source over another stream table ({@link SourceOp#upstream()}) gets the same events from
+ * {@link UpstreamReadProcessorSupplier}: upserts and deletes whose values are encoded as in the
+ * output topic contract rather than as Debezium encodes them.
  */
 public final class SourceProcessorSupplier implements ProcessorSupplier<Object, Msg, Object, Msg> {
   private static final Logger LOG = LoggerFactory.getLogger(SourceProcessorSupplier.class);
@@ -58,8 +62,13 @@ public final class SourceProcessorSupplier implements ProcessorSupplier<Object, 
   final class SourceProcessor extends OperatorProcessor {
     private final List<Column> columns = op.columns();
     private final int[] keyColumns = KeyCodec.toArray(op.key().columns());
+    private final boolean upstream = op.readsStreamTable();
     private KeyValueStore<Bytes, byte[]> rows;
     private Sensor poison;
+
+    private Object decode(JsonNode node, Column c) {
+      return upstream ? OutputRecords.toValue(node, c.type()) : DebeziumJson.toValue(node, c.type());
+    }
 
     SourceProcessor() {
       super(op, op.name());
@@ -104,14 +113,14 @@ public final class SourceProcessorSupplier implements ProcessorSupplier<Object, 
       Object[] row = new Object[columns.size()];
       for (int i = 0; i < row.length; i++) {
         JsonNode node = after.get(columns.get(i).name());
-        if (DebeziumJson.isUnavailable(node)) {
+        if (!upstream && DebeziumJson.isUnavailable(node)) {
           if (storedRow == null) {
             LOG.warn("{}: unchanged TOAST column {} of a row never seen; using NULL", op.name(),
                 columns.get(i).name());
           }
           row[i] = storedRow == null ? null : storedRow[i];
         } else {
-          row[i] = DebeziumJson.toValue(node, columns.get(i).type());
+          row[i] = decode(node, columns.get(i));
         }
       }
       JsonNode before = event.before();
@@ -161,7 +170,7 @@ public final class SourceProcessorSupplier implements ProcessorSupplier<Object, 
       Object[] key = new Object[keyColumns.length];
       for (int i = 0; i < keyColumns.length; i++) {
         Column c = columns.get(keyColumns[i]);
-        key[i] = DebeziumJson.toValue(image.get(c.name()), c.type());
+        key[i] = decode(image.get(c.name()), c);
         if (key[i] == null) {
           throw new EvalException("23502", "primary key column " + c.name() + " missing or NULL");
         }

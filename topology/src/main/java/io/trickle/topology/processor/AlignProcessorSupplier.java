@@ -1,0 +1,163 @@
+package io.trickle.topology.processor;
+
+import io.trickle.topology.state.ByteWriter;
+import io.trickle.topology.state.StateStores;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * Aligns the epochs of several inputs: the changes topic of the source database and the output
+ * topics of upstream stream tables are read independently, so one can run ahead of another. One
+ * processor {@code align-<source>} per source operator, all sharing the store {@code
+ * align-buffer}, where each input's messages wait in arrival order.
+ *
+ * <p>Epochs are identified by the marker's {@code seq}: the offset of the source transaction's
+ * END in the database's changes topic, the same in every stream table of that database (an LSN
+ * alone is not: two transactions can close at the same highest LSN). Each input's watermark is
+ * the seq of its last marker. When the lowest watermark {@code F} rises, every buffered epoch with
+ * seq ≤ F is released in seq order: for each seq, the changes of every input's epoch at that seq
+ * (each to {@code <source>-aligned}), then the marker once. An input without an epoch at some
+ * seq did not change there (upstream materialize operators forward a marker for every epoch that
+ * emitted anything), so the released changes are exactly the downstream's inputs at that commit.
+ */
+public final class AlignProcessorSupplier implements ProcessorSupplier<Object, Msg, Object, Msg> {
+  public static final String STORE = "align-buffer";
+  private static final byte BUFFER = 'b';
+  private static final byte NEXT = 'n';
+  private static final byte WATERMARK = 'w';
+
+  private final int input;
+  private final List<String> outputs;
+  private final Set<StoreBuilder<?>> stores;
+
+  /**
+   * @param input this processor's input, an index into {@code outputs}
+   * @param outputs for every input, the processor its released changes go to
+   * @param stores {@link #stores()} of the shared store, the same instance for every input
+   */
+  public AlignProcessorSupplier(int input, List<String> outputs, Set<StoreBuilder<?>> stores) {
+    this.input = input;
+    this.outputs = List.copyOf(outputs);
+    this.stores = stores;
+  }
+
+  public static Set<StoreBuilder<?>> newStores() {
+    return Set.of(StateStores.persistent(STORE));
+  }
+
+  public static String processorName(String source) {
+    return "align-" + source;
+  }
+
+  public static String outputName(String source) {
+    return source + "-aligned";
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    return stores;
+  }
+
+  @Override
+  public Processor<Object, Msg, Object, Msg> get() {
+    return new AlignProcessor();
+  }
+
+  /** One input's epoch ready for release: its buffered messages, ending with the marker. */
+  private record Epoch(long seq, int input, List<Msg> data, Msg.Marker marker, List<Bytes> keys) {}
+
+  private final class AlignProcessor implements Processor<Object, Msg, Object, Msg> {
+    private ProcessorContext<Object, Msg> context;
+    private KeyValueStore<Bytes, byte[]> buffer;
+
+    @Override
+    public void init(ProcessorContext<Object, Msg> context) {
+      this.context = context;
+      this.buffer = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<Object, Msg> record) {
+      Bytes nextKey = key(NEXT, input);
+      byte[] next = buffer.get(nextKey);
+      long n = next == null ? 0 : StateStores.readLong(next);
+      buffer.put(Bytes.wrap(new ByteWriter(13).writeByte(BUFFER).writeInt(input).writeLong(n)
+          .toByteArray()), MsgCodec.encode(record.value()));
+      buffer.put(nextKey, StateStores.longBytes(n + 1));
+      if (record.value() instanceof Msg.Marker m) {
+        buffer.put(key(WATERMARK, input), StateStores.longBytes(m.seq()));
+        release(record.timestamp());
+      }
+    }
+
+    private void release(long timestamp) {
+      long frontier = Long.MAX_VALUE;
+      for (int i = 0; i < outputs.size(); i++) {
+        byte[] w = buffer.get(key(WATERMARK, i));
+        if (w == null) {
+          return; // an input that has not closed any epoch yet holds everything back
+        }
+        frontier = Math.min(frontier, StateStores.readLong(w));
+      }
+      List<Epoch> ready = new ArrayList<>();
+      for (int i = 0; i < outputs.size(); i++) {
+        collect(i, frontier, ready);
+      }
+      ready.sort(Comparator.comparingLong(Epoch::seq).thenComparingInt(Epoch::input));
+      for (int e = 0; e < ready.size(); e++) {
+        Epoch epoch = ready.get(e);
+        for (Msg m : epoch.data()) {
+          context.forward(new Record<>(null, m, timestamp, new RecordHeaders()),
+              outputs.get(epoch.input()));
+        }
+        epoch.keys().forEach(buffer::delete);
+        boolean lastOfSeq = e + 1 == ready.size() || ready.get(e + 1).seq() != epoch.seq();
+        if (lastOfSeq) {
+          context.forward(new Record<>(null, epoch.marker(), timestamp, new RecordHeaders()));
+        }
+      }
+    }
+
+    /** The input's buffered epochs whose marker seq is at most {@code frontier}. */
+    private void collect(int i, long frontier, List<Epoch> out) {
+      Bytes prefix = Bytes.wrap(new ByteWriter(5).writeByte(BUFFER).writeInt(i).toByteArray());
+      List<Msg> data = new ArrayList<>();
+      List<Bytes> keys = new ArrayList<>();
+      try (KeyValueIterator<Bytes, byte[]> it = buffer.prefixScan(prefix, new BytesSerializer())) {
+        while (it.hasNext()) {
+          KeyValue<Bytes, byte[]> kv = it.next();
+          Msg msg = MsgCodec.decode(kv.value);
+          if (msg instanceof Msg.Marker m) {
+            if (m.seq() > frontier) {
+              return;
+            }
+            keys.add(kv.key);
+            out.add(new Epoch(m.seq(), i, data, m, keys));
+            data = new ArrayList<>();
+            keys = new ArrayList<>();
+          } else {
+            data.add(msg);
+            keys.add(kv.key);
+          }
+        }
+      }
+    }
+
+    private Bytes key(byte tag, int i) {
+      return Bytes.wrap(new ByteWriter(5).writeByte(tag).writeInt(i).toByteArray());
+    }
+  }
+}
