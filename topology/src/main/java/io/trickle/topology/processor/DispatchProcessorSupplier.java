@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>after a transaction END record;
  *   <li>after a data record outside a transaction, unless it is a non-final snapshot record;
- *   <li>after a heartbeat.
+ *   <li>after a heartbeat, unless a transaction is open: Debezium emits heartbeats between the
+ *       changes of one transaction, and a marker there would publish half of it.
  * </ul>
  * The marker carries the highest source LSN seen so far, kept in a store so it survives restarts.
  */
@@ -37,6 +38,8 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
   private static final Logger LOG = LoggerFactory.getLogger(DispatchProcessorSupplier.class);
   private static final Bytes LSN_KEY = Bytes.wrap("lsn".getBytes(StandardCharsets.UTF_8));
   private static final Bytes EPOCH_TS_KEY = Bytes.wrap("epoch-ts".getBytes(StandardCharsets.UTF_8));
+  /** Present between a transaction's BEGIN and its END. */
+  private static final Bytes OPEN_TX_KEY = Bytes.wrap("open-tx".getBytes(StandardCharsets.UTF_8));
   /** Snapshot records after which more records of the same snapshot follow. */
   private static final Set<String> NON_FINAL_SNAPSHOT =
       Set.of("true", "first", "first_in_data_collection", "last_in_data_collection");
@@ -91,12 +94,17 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
       } else if (value.has("status")) {
         String status = value.path("status").asText();
         if ("END".equals(status)) {
+          state.delete(OPEN_TX_KEY);
           marker(record, value);
-        } else if (!"BEGIN".equals(status)) {
+        } else if ("BEGIN".equals(status)) {
+          state.put(OPEN_TX_KEY, new byte[] {1});
+        } else {
           skipPoison(record, "unknown transaction status " + status);
         }
       } else if (value.has("ts_ms") && value.size() == 1) {
-        marker(record, value); // heartbeat
+        if (state.get(OPEN_TX_KEY) == null) {
+          marker(record, value); // heartbeat
+        }
       } else {
         skipPoison(record, "neither a data change, transaction metadata nor a heartbeat");
       }
