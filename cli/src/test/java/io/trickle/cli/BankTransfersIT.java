@@ -2,6 +2,7 @@ package io.trickle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trickle.cli.runtime.StreamTableNames;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,8 @@ class BankTransfersIT {
 
       LOG.info("bank: {} transfers committed, {} reads of both stream tables ({} distinct LSN pairs seen,"
           + " {} read errors) in {} s", bank.transfers(), bank.reads(), bank.statesSeen(), bank.readErrors(), seconds);
+      LOG.info("changes topic: {}", ChangesTopicScan.scan(stack.kafka.bootstrapServers(),
+          StreamTableNames.changesTopic(stack.pg)));
       assertThat(bank.failures()).as("writer or reader threads that failed").isEmpty();
       assertThat(BankWorkload.sourceTotal(c)).as("the source total (the workload keeps it constant)")
           .isEqualByComparingTo(BankWorkload.TOTAL);
