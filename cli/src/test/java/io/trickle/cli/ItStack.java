@@ -6,8 +6,11 @@ import io.trickle.cli.runtime.Deployment;
 import io.trickle.cli.runtime.Freshness;
 import io.trickle.cli.runtime.Oracle;
 import io.trickle.cli.runtime.PgUrl;
+import io.trickle.cli.runtime.StreamTableNames;
+import io.trickle.compiler.StreamTableCompiler;
 import io.trickle.compiler.parse.DefinitionParser;
 import io.trickle.compiler.parse.StreamTableDefinition;
+import io.trickle.compiler.plan.Plan;
 import io.trickle.connectors.embedded.EmbeddedConnect;
 import io.trickle.connectors.embedded.EmbeddedKafka;
 import io.trickle.connectors.embedded.EmbeddedPostgresServer;
@@ -102,6 +105,16 @@ final class ItStack implements AutoCloseable {
   void assertOracle(Connection c, String when) throws SQLException {
     for (Deployment.Deployed d : deployment.deployed()) {
       assertOracle(c, d, when);
+    }
+  }
+
+  /** The oracle for stream tables deployed elsewhere (another process): compiled here for their plans. */
+  void assertOracle(Connection c, List<StreamTableDefinition> definitions, String when) throws Exception {
+    for (StreamTableDefinition def : definitions) {
+      Plan plan = new StreamTableCompiler().compile(def, c);
+      String target = new StreamTableNames(def.name(), "", StreamTableNames.changesTopic(pg)).targetTable();
+      Oracle.Result r = Oracle.check(c, def.name(), target, def.selectSql(), plan.columns(), plan.root().key());
+      assertThat(r.ok()).as(when + ": " + r.summary()).isTrue();
     }
   }
 
