@@ -2,12 +2,14 @@ package io.trickle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trickle.cli.runtime.Freshness;
 import io.trickle.compiler.parse.StreamTableDefinition;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -46,6 +48,8 @@ class CrashLoopIT {
 
   static ItStack stack;
   static Path definitions;
+  /** Where the current child's output starts in the log. */
+  static long childLogMark;
 
   @BeforeAll
   static void start() throws Exception {
@@ -71,22 +75,32 @@ class CrashLoopIT {
   @Test
   void killsRestartsAndServerRestartsLoseAndDuplicateNothing() throws Exception {
     long t0 = System.nanoTime();
-    Random random = new Random(Long.getLong("trickle.crashloop.seed", System.nanoTime()));
+    long seed = Long.getLong("trickle.crashloop.seed", System.nanoTime());
+    LOG.info("crash loop: {} kills, seed {} (-Dtrickle.crashloop.seed={} repeats the timing)", KILLS, seed, seed);
+    Random random = new Random(seed);
     AtomicLong inserts = new AtomicLong();
     Process child = startChild();
     try (Connection c = stack.connection(); BankWorkload bank = new BankWorkload(stack.pg.jdbcUrl())) {
+      awaitRegistered(c, DEFINITIONS.length);
       stack.awaitFresh(c, "after the initial load");
       stack.assertOracle(c, ItStack.parse(DEFINITIONS), "after the initial load");
       bank.startReader();
-      bank.startWriters(3, 20);
+      // A moderate load: the point is the crashes, and four applications share two cores here.
+      bank.startWriters(2, 50);
       try (LoadThreads ledger = new LoadThreads(stack.pg.jdbcUrl())) {
         ledger.start("ledger-writer", false, w -> insert(w, inserts));
         for (int kill = 1; kill <= KILLS; kill++) {
-          long upMs = 3_000 + random.nextInt(17_000);
-          TimeUnit.MILLISECONDS.sleep(upMs); // a random moment: during start-up, deployment or processing
+          long upMs;
+          if (kill % 2 == 1) {
+            upMs = 2_000 + random.nextInt(10_000); // anywhere: start-up, deployment or processing
+          } else {
+            awaitReady(child);
+            upMs = 500 + random.nextInt(7_500); // while the stream tables are running
+          }
+          TimeUnit.MILLISECONDS.sleep(upMs); // the random moment of the kill, not a synchronisation
           assertThat(child.isAlive()).as("trickle run exits only when killed (see " + childLog() + ")").isTrue();
           child.destroyForcibly().waitFor();
-          LOG.info("kill {}/{}: SIGKILL after {} ms", kill, KILLS, upMs);
+          LOG.info("kill {}/{}: SIGKILL {} ms {}", kill, KILLS, upMs, kill % 2 == 1 ? "after start" : "after deployment");
           if (kill == KILLS / 3) {
             LOG.info("restarting the broker while trickle run is down");
             stack.restartKafka();
@@ -101,7 +115,8 @@ class CrashLoopIT {
         ledger.close();
         assertThat(ledger.failures()).as("the ledger writer failed").isEmpty();
       }
-      stack.awaitFresh(c, "after " + KILLS + " kills");
+      // After the last kill each application restores its stores from changelogs before it catches up.
+      assertThat(Freshness.await(c, Duration.ofSeconds(300))).as("wait after " + KILLS + " kills").isNull();
       bank.close();
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
       LOG.info("crash loop: {} kills, {} transfers, {} ledger inserts, {} bank reads ({} distinct states,"
@@ -123,6 +138,29 @@ class CrashLoopIT {
     }
   }
 
+  /** The child creates the catalog; wait until all its stream tables have applied a first epoch. */
+  private static void awaitRegistered(Connection c, int streamTables) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (true) {
+      try (Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT to_regclass('trickle.stream_tables') IS NOT NULL")) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          try (var applied = s.executeQuery(
+              "SELECT count(*) FROM trickle.stream_tables WHERE reflected_lsn IS NOT NULL")) {
+            applied.next();
+            if (applied.getLong(1) >= streamTables) {
+              return;
+            }
+          }
+        }
+      }
+      assertThat(System.nanoTime()).as("stream tables applying epochs within 300 s (see " + childLog() + ")")
+          .isLessThan(deadline);
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
   /** Every row-hash row stands for at least one source row, and all of them for the whole ledger. */
   private static void assertRowHashCounts(Connection c) throws Exception {
     try (Statement s = c.createStatement();
@@ -136,7 +174,23 @@ class CrashLoopIT {
     }
   }
 
+  /** Waits for the line {@code trickle run} prints once it has deployed every stream table. */
+  private static void awaitReady(Process child) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (true) {
+      String log = Files.readString(childLog());
+      if (log.substring((int) Math.min(childLogMark, log.length())).contains("Ctrl-C stops.")) {
+        return;
+      }
+      assertThat(child.isAlive()).as("trickle run is alive (see " + childLog() + ")").isTrue();
+      assertThat(System.nanoTime()).as("trickle run deployed within 240 s (see " + childLog() + ")")
+          .isLessThan(deadline);
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
   private static Process startChild() throws Exception {
+    childLogMark = Files.exists(childLog()) ? Files.readString(childLog()).length() : 0;
     Path target = Path.of(System.getProperty("basedir", ".")).resolve("target");
     String classpath = target.resolve("trickle-cli.jar") + File.pathSeparator + target.resolve("lib") + File.separator + "*";
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -165,6 +219,6 @@ class CrashLoopIT {
     }
     c.commit();
     inserts.addAndGet(n);
-    Thread.sleep(r.nextLong(41));
+    Thread.sleep(r.nextLong(201));
   }
 }
