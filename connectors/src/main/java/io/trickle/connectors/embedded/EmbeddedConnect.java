@@ -49,13 +49,23 @@ public final class EmbeddedConnect implements AutoCloseable {
 
   /** Starts a worker; {@code overrides} replace or add worker settings. */
   public static EmbeddedConnect start(String bootstrapServers, Path dir, Map<String, String> overrides) {
+    return start(bootstrapServers, dir, 0, overrides);
+  }
+
+  /**
+   * Starts a worker with its REST API on {@code port} (0: a free one), so a restarted worker can
+   * keep the address its clients were given.
+   */
+  public static EmbeddedConnect start(String bootstrapServers, Path dir, int port, Map<String, String> overrides) {
     long t0 = System.nanoTime();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
-    int port = FreePorts.pick();
+    if (port == 0) {
+      port = FreePorts.pick();
+    }
     Map<String, String> props = workerConfig(bootstrapServers, port);
     props.putAll(overrides);
     // startConnect() installs Connect's plugin class loader as this thread's context loader; the
@@ -128,6 +138,10 @@ public final class EmbeddedConnect implements AutoCloseable {
   /** The REST address, {@code http://127.0.0.1:port}. */
   public String restUrl() {
     return restUrl;
+  }
+
+  public int restPort() {
+    return Integer.parseInt(restUrl.substring(restUrl.lastIndexOf(':') + 1));
   }
 
   @Override

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every replicated internal topic is configured for one replica, so consumer groups,
  * transactions (Kafka Streams {@code exactly_once_v2}) and Connect's internal topics work.
- * The log directory is formatted on first start and reused afterwards; ports are new on every start.
+ * The log directory is formatted on first start and reused afterwards; ports are new on every start
+ * unless given, so a test can stop a broker and start it again where its clients expect it.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -38,12 +39,16 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String bootstrapServers;
   private final Path logDir;
+  private final int brokerPort;
+  private final int controllerPort;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+  private EmbeddedKafka(KafkaRaftServer server, Path logDir, int brokerPort, int controllerPort) {
     this.server = server;
-    this.bootstrapServers = bootstrapServers;
+    this.bootstrapServers = "127.0.0.1:" + brokerPort;
     this.logDir = logDir;
+    this.brokerPort = brokerPort;
+    this.controllerPort = controllerPort;
   }
 
   /** Starts a broker keeping its data under {@code dir} (created if missing). */
@@ -56,6 +61,14 @@ public final class EmbeddedKafka implements AutoCloseable {
    * settings (for tests that need, say, a shorter segment size).
    */
   public static EmbeddedKafka start(Path dir, Map<String, String> overrides) {
+    return start(dir, 0, 0, overrides);
+  }
+
+  /**
+   * Starts a broker on the given ports (0: a free one). Restarting on the ports and directory of
+   * a stopped broker brings back the same cluster at the same address.
+   */
+  public static EmbeddedKafka start(Path dir, int brokerPort, int controllerPort, Map<String, String> overrides) {
     long t0 = System.nanoTime();
     Path logDir = dir.toAbsolutePath().resolve("log");
     try {
@@ -63,8 +76,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + logDir, e);
     }
-    int brokerPort = FreePorts.pick();
-    int controllerPort = FreePorts.pick();
+    if (brokerPort == 0) {
+      brokerPort = FreePorts.pick();
+    }
+    if (controllerPort == 0) {
+      controllerPort = FreePorts.pick();
+    }
     Map<String, String> props = brokerConfig(logDir, brokerPort, controllerPort);
     props.putAll(overrides);
     Properties p = new Properties();
@@ -78,10 +95,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       shutdownQuietly(server);
       throw new IllegalStateException("embedded Kafka did not start in " + logDir, e);
     }
-    String bootstrap = "127.0.0.1:" + brokerPort;
-    EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, logDir);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, brokerPort, controllerPort);
     kafka.awaitReady();
-    LOG.info("embedded Kafka at {} started in {} ms", bootstrap, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("embedded Kafka at {} started in {} ms", kafka.bootstrapServers, (System.nanoTime() - t0) / 1_000_000);
     return kafka;
   }
 
@@ -169,6 +185,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public Path logDir() {
     return logDir;
+  }
+
+  public int brokerPort() {
+    return brokerPort;
+  }
+
+  public int controllerPort() {
+    return controllerPort;
   }
 
   @Override

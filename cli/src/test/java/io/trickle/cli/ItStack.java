@@ -1,0 +1,140 @@
+package io.trickle.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trickle.cli.runtime.Deployment;
+import io.trickle.cli.runtime.Freshness;
+import io.trickle.cli.runtime.Oracle;
+import io.trickle.cli.runtime.PgUrl;
+import io.trickle.cli.runtime.StreamTableNames;
+import io.trickle.compiler.StreamTableCompiler;
+import io.trickle.compiler.parse.DefinitionParser;
+import io.trickle.compiler.parse.StreamTableDefinition;
+import io.trickle.compiler.plan.Plan;
+import io.trickle.connectors.embedded.EmbeddedConnect;
+import io.trickle.connectors.embedded.EmbeddedKafka;
+import io.trickle.connectors.embedded.EmbeddedPostgresServer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real servers of the consistency ITs: PostgreSQL, a KRaft broker and a Connect worker in
+ * this JVM, each restartable at the same address, and optionally an in-process deployment.
+ */
+final class ItStack implements AutoCloseable {
+  final Path dir;
+  final EmbeddedPostgresServer pgServer;
+  final PgUrl pg;
+  EmbeddedKafka kafka;
+  EmbeddedConnect connect;
+  Deployment deployment;
+
+  private ItStack(Path dir, EmbeddedPostgresServer pgServer) {
+    this.dir = dir;
+    this.pgServer = pgServer;
+    this.pg = PgUrl.parse(pgServer.jdbcUrl());
+  }
+
+  /** Starts PostgreSQL, runs {@code setupSql}, then starts the broker and the Connect worker. */
+  static ItStack start(Path dir, String... setupSql) throws SQLException {
+    ItStack s = new ItStack(dir, EmbeddedPostgresServer.start(dir.resolve("pg")));
+    try (Connection c = s.connection(); Statement st = c.createStatement()) {
+      for (String sql : setupSql) {
+        st.execute(sql);
+      }
+    }
+    s.kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+    s.connect = EmbeddedConnect.start(s.kafka.bootstrapServers(), dir.resolve("connect"));
+    return s;
+  }
+
+  Connection connection() throws SQLException {
+    return DriverManager.getConnection(pg.jdbcUrl());
+  }
+
+  /** Deploys the definitions with their Kafka Streams applications running in this JVM. */
+  Deployment deploy(String... definitions) throws SQLException {
+    deployment = new Deployment(options(), new PrintStream(OutputStream.nullOutputStream()));
+    deployment.deploy(parse(definitions));
+    assertThat(deployment.failed()).as("stream tables that failed to deploy").isEmpty();
+    return deployment;
+  }
+
+  Deployment.Options options() {
+    return new Deployment.Options(pg, kafka.bootstrapServers(), connect.restUrl(), dir.resolve("state"), true, 300);
+  }
+
+  static List<StreamTableDefinition> parse(String... definitions) {
+    List<StreamTableDefinition> defs = new ArrayList<>();
+    for (String d : definitions) {
+      defs.add(DefinitionParser.parse(d));
+    }
+    return defs;
+  }
+
+  /** Stops the Connect worker and starts a new one on the same REST port and group. */
+  void restartConnect() {
+    int port = connect.restPort();
+    connect.close();
+    connect = EmbeddedConnect.start(kafka.bootstrapServers(), dir.resolve("connect"), port, Map.of());
+  }
+
+  /** Stops the broker and starts it again on the same ports and log directory. */
+  void restartKafka() {
+    int broker = kafka.brokerPort();
+    int controller = kafka.controllerPort();
+    kafka.close();
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), broker, controller, Map.of());
+  }
+
+  /** Waits until every stream table reflects the current WAL position. */
+  void awaitFresh(Connection c, String when) throws Exception {
+    assertThat(Freshness.await(c, Duration.ofSeconds(180))).as("wait " + when).isNull();
+  }
+
+  /** The oracle must hold for every deployed stream table. */
+  void assertOracle(Connection c, String when) throws SQLException {
+    for (Deployment.Deployed d : deployment.deployed()) {
+      assertOracle(c, d, when);
+    }
+  }
+
+  /** The oracle for stream tables deployed elsewhere (another process): compiled here for their plans. */
+  void assertOracle(Connection c, List<StreamTableDefinition> definitions, String when) throws Exception {
+    for (StreamTableDefinition def : definitions) {
+      Plan plan = new StreamTableCompiler().compile(def, c);
+      String target = new StreamTableNames(def.name(), "", StreamTableNames.changesTopic(pg)).targetTable();
+      Oracle.Result r = Oracle.check(c, def.name(), target, def.selectSql(), plan.columns(), plan.root().key());
+      assertThat(r.ok()).as(when + ": " + r.summary()).isTrue();
+    }
+  }
+
+  static void assertOracle(Connection c, Deployment.Deployed d, String when) throws SQLException {
+    Oracle.Result r = Oracle.check(c, d.definition().name(), d.names().targetTable(),
+        d.definition().selectSql(), d.plan().columns(), d.plan().root().key());
+    assertThat(r.ok()).as(when + ": " + r.summary()).isTrue();
+  }
+
+  @Override
+  public void close() {
+    if (deployment != null) {
+      deployment.close();
+    }
+    if (connect != null) {
+      connect.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    pgServer.close();
+  }
+}
