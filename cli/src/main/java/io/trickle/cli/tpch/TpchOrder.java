@@ -32,18 +32,26 @@ record TpchOrder(long orderKey, int custKey, char status, long totalCents, Local
 
   /** Generates order {@code orderKey} (4.2.3): 1 to 7 lines, ship dates 1 to 121 days after the order. */
   static TpchOrder generate(long orderKey, TpchScale scale, Random r) {
+    return generate(orderKey, scale, r, false);
+  }
+
+  /**
+   * @param large seven lines of 43 to 50 units each (over 300 in total), so Q18's "large volume"
+   *     orders exist at every scale factor, not only from SF 1 up
+   */
+  static TpchOrder generate(long orderKey, TpchScale scale, Random r, boolean large) {
     int custKey = customerWithOrders(scale, r);
     long days = TpchDomain.START_DATE.until(TpchDomain.LAST_ORDER_DATE, java.time.temporal.ChronoUnit.DAYS);
     LocalDate orderDate = TpchDomain.START_DATE.plusDays(r.nextInt((int) days + 1));
     String priority = TpchText.pick(r, TpchDomain.PRIORITIES);
     String clerk = TpchDomain.padded("Clerk#", 1 + r.nextInt(scale.clerks()));
     String comment = TpchText.comment(r, 19, 78);
-    int n = 1 + r.nextInt(7);
+    int n = large ? 7 : 1 + r.nextInt(7);
     List<Line> lines = new ArrayList<>(n);
     long total = 0;
     int open = 0;
     for (int i = 1; i <= n; i++) {
-      Line l = line(orderKey, i, orderDate, scale, r);
+      Line l = line(orderKey, i, orderDate, scale, r, large);
       lines.add(l);
       // totalprice = sum(extendedprice * (1 + tax) * (1 - discount)), rounded to cents per line.
       total += Math.round(l.extendedCents() * (100 + l.taxPct()) * (100 - l.discountPct()) / 10_000.0);
@@ -53,10 +61,10 @@ record TpchOrder(long orderKey, int custKey, char status, long totalCents, Local
     return new TpchOrder(orderKey, custKey, status, total, orderDate, priority, clerk, comment, lines);
   }
 
-  static Line line(long orderKey, int lineNumber, LocalDate orderDate, TpchScale scale, Random r) {
+  static Line line(long orderKey, int lineNumber, LocalDate orderDate, TpchScale scale, Random r, boolean large) {
     int partKey = 1 + r.nextInt(scale.parts());
     int suppKey = TpchDomain.suppliersOf(partKey, scale.suppliers())[r.nextInt(4)];
-    int quantity = 1 + r.nextInt(50);
+    int quantity = large ? 43 + r.nextInt(8) : 1 + r.nextInt(50);
     long extended = quantity * TpchDomain.retailPriceCents(partKey);
     int discount = r.nextInt(11);
     int tax = r.nextInt(9);
