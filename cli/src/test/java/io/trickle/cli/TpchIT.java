@@ -1,0 +1,387 @@
+package io.trickle.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trickle.cli.runtime.Deployment;
+import io.trickle.cli.runtime.Freshness;
+import io.trickle.cli.runtime.Oracle;
+import io.trickle.cli.runtime.PgUrl;
+import io.trickle.cli.runtime.Stack;
+import io.trickle.cli.tpch.TpchGenerator;
+import io.trickle.cli.tpch.TpchMutations;
+import io.trickle.cli.tpch.TpchQuery;
+import io.trickle.cli.tpch.TpchScale;
+import io.trickle.compiler.CompileException;
+import io.trickle.compiler.StreamTableCompiler;
+import io.trickle.compiler.parse.DefinitionParser;
+import io.trickle.compiler.parse.StreamTableDefinition;
+import io.trickle.connectors.embedded.EmbeddedPostgresServer;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TPC-H on the real stack (PostgreSQL 18, KRaft broker, Connect with Debezium and the trickle
+ * sink, one Kafka Streams application per stream table). Data from {@link TpchGenerator} at a
+ * small scale factor; every query of {@code tpch/queries} is deployed through {@link Deployment}.
+ * A query either compiles, is maintained, and equals PostgreSQL's result after the initial load
+ * and after every mutation cycle, or is rejected at compile time with a plain message. A query
+ * rejected today is stood in for by its rewrite in {@code tpch/variants} (constant dates folded,
+ * EXTRACT over a known range as CASE, no ORDER BY/LIMIT), which is held to the same oracle.
+ *
+ * <p>{@code -Dtrickle.tpch.sf=0.1 -Dtrickle.tpch.cycles=N} runs the large configuration (not
+ * part of CI); it also logs the initial load time, per-cycle catch-up time and the time
+ * PostgreSQL takes to {@code REFRESH MATERIALIZED VIEW} the same queries.
+ */
+class TpchIT {
+  private static final Logger LOG = LogManager.getLogger(TpchIT.class);
+
+  static final double SF = Double.parseDouble(System.getProperty("trickle.tpch.sf", "0.002"));
+  static final int CYCLES = Integer.getInteger("trickle.tpch.cycles", 3);
+  static final long SEED = Long.getLong("trickle.tpch.seed", 20240601L);
+  static final Path TPCH_DIR = Path.of(System.getProperty("trickle.tpch.dir", "../tpch"));
+  static final Duration CATCH_UP = Duration.ofSeconds(SF >= 0.05 ? 3600 : 240);
+
+  /**
+   * The ids maintained today. A {@code vNN} entry is also satisfied by {@code qNN} being
+   * maintained (its variant is then no longer deployed). An entry missing from the run, or an
+   * oracle failure, fails the test; a query maintained but not listed is logged as new.
+   */
+  static final Set<String> EXPECTED_MAINTAINED =
+      Set.of("v01", "v03", "v05", "v06", "v08", "v10", "v12", "v14");
+
+  /**
+   * Variants the compiler crashes on today instead of compiling or rejecting them: a join whose
+   * condition has a non-equi part spanning both sides (an OR over both inputs) fails with an
+   * index out of bounds in the join translation. Any other crash fails the test; one of these
+   * compiling is logged as new.
+   */
+  static final Set<String> KNOWN_COMPILER_CRASHES = Set.of("v07", "v19");
+
+  /** A rejection names a construct in words: no Java class names, no stack trace. */
+  private static final Pattern JAVA_LEAK =
+      Pattern.compile("(Exception|\\bjava\\.|\\borg\\.apache|\\bio\\.trickle\\.|\\n\\s*at )");
+
+  @TempDir
+  static Path dir;
+
+  static EmbeddedPostgresServer pgServer;
+  static PgUrl pg;
+  static Stack stack;
+  static Deployment deployment;
+  static TpchScale scale;
+  static final List<TpchQuery> queries = new ArrayList<>();
+  static final Map<String, TpchQuery> variants = new TreeMap<>();
+  /** Query id → first rejection (as written) and the next one once ORDER BY/LIMIT is cut. */
+  static final Map<String, String> probeAsWritten = new TreeMap<>();
+  static final Map<String, String> probeUnordered = new TreeMap<>();
+  /** Stream table name → the query id it came from. */
+  static final Map<String, String> deployedIds = new LinkedHashMap<>();
+  static final Map<String, String> timings = new LinkedHashMap<>();
+  static long loadMillis;
+  static long deployStartNanos;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Configurator.setLevel(TpchIT.class.getName(), Level.INFO);
+    scale = TpchScale.of(SF);
+    queries.addAll(TpchQuery.load(TPCH_DIR.resolve("queries")));
+    for (TpchQuery v : TpchQuery.load(TPCH_DIR.resolve("variants"))) {
+      variants.put(v.id(), v);
+    }
+    pgServer = EmbeddedPostgresServer.start(dir.resolve("pg"));
+    pg = PgUrl.parse(pgServer.jdbcUrl());
+    long t0 = System.nanoTime();
+    Map<String, Long> rows = new TpchGenerator(scale, SEED).createAndLoad(pg.jdbcUrl());
+    loadMillis = (System.nanoTime() - t0) / 1_000_000;
+    LOG.info("TPC-H SF {} generated and loaded by COPY in {} ms: {}", SF, loadMillis, rows);
+
+    long p0 = System.nanoTime();
+    List<StreamTableDefinition> defs = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
+      for (TpchQuery q : queries) {
+        String rejected = probe(c, q.text());
+        if (rejected != null) {
+          probeAsWritten.put(q.id(), rejected);
+          String unordered = q.withoutOrderBy();
+          probeUnordered.put(q.id(), unordered == null ? rejected : String.valueOf(probe(c, unordered)));
+        }
+        if (rejected == null || !rejected.startsWith("CRASH ")) {
+          StreamTableDefinition def = parseOrNull(q.text());
+          if (def != null) {
+            defs.add(def);
+            deployedIds.put(def.name(), q.id());
+          }
+        }
+        TpchQuery v = variants.get("v" + q.id().substring(1));
+        String variantRejected = v == null || rejected == null ? null : probe(c, v.text());
+        if (variantRejected != null) {
+          probeAsWritten.put(v.id(), variantRejected);
+        }
+        if (v != null && rejected != null && (variantRejected == null || !variantRejected.startsWith("CRASH "))) {
+          StreamTableDefinition def = parseOrNull(v.text());
+          if (def != null) {
+            defs.add(def);
+            deployedIds.put(def.name(), v.id());
+          }
+        }
+      }
+    }
+    LOG.info("probe-compiled {} queries and their variants in {} ms", queries.size(),
+        (System.nanoTime() - p0) / 1_000_000);
+    stack = Stack.start(null, null, dir.resolve("stack"));
+    deployment = new Deployment(new Deployment.Options(pg, stack.bootstrap(), stack.connectUrl(),
+        dir.resolve("stack"), true, 300), new PrintStream(new LogLines(), true, StandardCharsets.UTF_8));
+    deployStartNanos = System.nanoTime();
+    deployment.deploy(defs);
+    LOG.info("deployed {} stream tables in {} ms", deployment.running(),
+        (System.nanoTime() - deployStartNanos) / 1_000_000);
+  }
+
+  /** Deployment's progress lines, as log lines with their time. */
+  private static final class LogLines extends OutputStream {
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        LOG.info("deployment: {}", line.toString(StandardCharsets.UTF_8));
+        line.reset();
+      } else {
+        line.write(b);
+      }
+    }
+  }
+
+  /** Compiles without deploying: null when it compiles, else the message ("CRASH ..." if not a CompileException). */
+  private static String probe(Connection c, String text) {
+    try {
+      new StreamTableCompiler().compile(DefinitionParser.parse(text), c);
+      return null;
+    } catch (CompileException | UnsupportedOperationException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return "CRASH " + e;
+    }
+  }
+
+  private static StreamTableDefinition parseOrNull(String text) {
+    try {
+      return DefinitionParser.parse(text);
+    } catch (CompileException e) {
+      return null;
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (deployment != null) {
+      deployment.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+    if (pgServer != null) {
+      pgServer.close();
+    }
+  }
+
+  @Test
+  void everyQueryIsMaintainedOrRejectedAtCompileTime() throws Exception {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> failed = deployment.failed();
+    for (TpchQuery q : queries) {
+      String name = "tpch_" + q.id();
+      String asWritten = probeAsWritten.get(q.id());
+      String vid = "v" + q.id().substring(1);
+      String variant = probeAsWritten.get(vid);
+      if (variant != null && variant.startsWith("CRASH ") && !KNOWN_COMPILER_CRASHES.contains(vid)) {
+        problems.add(vid + " crashed the compiler instead of compiling or being rejected: " + variant);
+      } else if (KNOWN_COMPILER_CRASHES.contains(vid) && (variant == null || !variant.startsWith("CRASH "))) {
+        LOG.info("{} no longer crashes the compiler: remove it from KNOWN_COMPILER_CRASHES", vid);
+      }
+      if (asWritten != null && asWritten.startsWith("CRASH ")) {
+        problems.add(q.id() + " crashed the compiler instead of being rejected: " + asWritten);
+      } else if (failed.containsKey(name) && JAVA_LEAK.matcher(failed.get(name)).find()) {
+        problems.add(q.id() + " is rejected with an internal message: " + failed.get(name));
+      } else if (!deployedIds.containsKey(name)) {
+        problems.add(q.id() + " does not parse as a definition: " + asWritten);
+      }
+    }
+    Map<String, Oracle.Result> last = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
+      try (Statement s = c.createStatement()) {
+        for (String name : failed.keySet()) {
+          s.execute("DELETE FROM trickle.stream_tables WHERE name = '" + name + "'");
+        }
+      }
+      String wait = Freshness.await(c, CATCH_UP);
+      long initial = (System.nanoTime() - deployStartNanos) / 1_000_000;
+      assertThat(wait).as("initial load of %d stream tables", maintained().size()).isNull();
+      timings.put("initial load (deploy + snapshot + apply)", initial + " ms");
+      check(c, "after the initial load", last, problems);
+      for (TpchQuery q : queries) {
+        long n = countRows(c, q);
+        if (n == 0) {
+          LOG.info("{} returns no rows at SF {} (PostgreSQL)", q.id(), SF);
+        }
+      }
+
+      TpchMutations mutations = new TpchMutations(scale, SEED);
+      for (int i = 1; i <= CYCLES; i++) {
+        long m0 = System.nanoTime();
+        TpchMutations.Cycle cycle = mutations.run(c);
+        long m1 = System.nanoTime();
+        wait = Freshness.await(c, CATCH_UP);
+        long m2 = System.nanoTime();
+        assertThat(wait).as("catch-up after %s", cycle.describe()).isNull();
+        timings.put("cycle " + i, String.format("changes %d ms, catch-up %d ms (%s)",
+            (m1 - m0) / 1_000_000, (m2 - m1) / 1_000_000, cycle.describe()));
+        check(c, "after mutation cycle " + i, last, problems);
+      }
+      refreshTimes(c);
+    }
+    logSummary(failed, last);
+    for (String id : EXPECTED_MAINTAINED) {
+      String spec = "q" + id.substring(1);
+      boolean ok = isMaintained(id, last) || isMaintained(spec, last);
+      if (!ok) {
+        problems.add(id + " was maintained before and is not now (" + whyNot(id, failed) + ")");
+      }
+    }
+    assertThat(problems).as("TPC-H problems at SF %s", SF).isEmpty();
+  }
+
+  private static boolean isMaintained(String id, Map<String, Oracle.Result> last) {
+    Oracle.Result r = last.get("tpch_" + id);
+    return r != null && r.ok();
+  }
+
+  private static String whyNot(String id, Map<String, String> failed) {
+    String name = "tpch_" + id;
+    if (failed.containsKey(name)) {
+      return "rejected: " + failed.get(name);
+    }
+    if (!deployedIds.containsKey(name)) {
+      return "not deployed";
+    }
+    return "oracle failed";
+  }
+
+  private static List<Deployment.Deployed> maintained() {
+    Map<String, String> failed = deployment.failed();
+    return deployment.deployed().stream().filter(d -> !failed.containsKey(d.definition().name())).toList();
+  }
+
+  private static void check(Connection c, String when, Map<String, Oracle.Result> last, List<String> problems)
+      throws SQLException {
+    for (Deployment.Deployed d : maintained()) {
+      Oracle.Result r = Oracle.check(c, d.definition().name(), d.names().targetTable(),
+          d.definition().selectSql(), d.plan().columns(), d.plan().root().key());
+      Oracle.Result before = last.get(d.definition().name());
+      if (before == null || before.ok()) {
+        last.put(d.definition().name(), r);
+      }
+      if (!r.ok()) {
+        problems.add(when + ": " + r.summary());
+      } else if (r.tableRows() == 0 && when.contains("initial")) {
+        problems.add(when + ": " + d.definition().name() + " is empty, so the oracle proves little;"
+            + " the generator should produce rows for it");
+      }
+    }
+    LOG.info("oracle {}: {} stream tables checked", when, maintained().size());
+  }
+
+  private static long countRows(Connection c, TpchQuery q) throws SQLException {
+    StreamTableDefinition def = DefinitionParser.parse(q.text());
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM (" + stripSemicolon(def.selectSql()) + ") q")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** What PostgreSQL's own answer costs: a full recomputation per refresh. */
+  private static void refreshTimes(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (Deployment.Deployed d : maintained()) {
+        String mv = "tpch_mv_" + deployedIds.get(d.definition().name());
+        s.execute("CREATE MATERIALIZED VIEW " + mv + " AS " + stripSemicolon(d.definition().selectSql()));
+        long t0 = System.nanoTime();
+        s.execute("REFRESH MATERIALIZED VIEW " + mv);
+        timings.put("REFRESH MATERIALIZED VIEW " + mv, (System.nanoTime() - t0) / 1_000_000 + " ms");
+      }
+    }
+  }
+
+  private static void logSummary(Map<String, String> failed, Map<String, Oracle.Result> last) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("TPC-H at SF %s, %d mutation cycles%n", SF, CYCLES));
+    sb.append(String.format("%-5s %-11s %8s  %s%n", "query", "status", "rows", "reason / stand-in"));
+    List<String> newlyMaintained = new ArrayList<>();
+    for (TpchQuery q : queries) {
+      String name = "tpch_" + q.id();
+      Oracle.Result r = last.get(name);
+      String vid = "v" + q.id().substring(1);
+      Oracle.Result vr = last.get("tpch_" + vid);
+      if (failed.containsKey(name) || r == null) {
+        String reason = failed.getOrDefault(name, probeAsWritten.getOrDefault(q.id(), "not deployed"));
+        String next = probeUnordered.get(q.id());
+        if (next != null && !next.equals(reason)) {
+          reason += "; without ORDER BY/LIMIT: " + ("null".equals(next) ? "compiles" : next);
+        }
+        sb.append(String.format("%-5s %-11s %8s  %s%n", q.id(), "rejected", "-", reason));
+      } else {
+        sb.append(String.format("%-5s %-11s %8d%n", q.id(), r.ok() ? "maintained" : "WRONG", r.tableRows()));
+        if (!EXPECTED_MAINTAINED.contains(vid) && !EXPECTED_MAINTAINED.contains(q.id())) {
+          newlyMaintained.add(q.id());
+        }
+      }
+      if (vr != null) {
+        sb.append(String.format("%-5s %-11s %8d  stand-in for %s%n", vid, vr.ok() ? "maintained" : "WRONG",
+            vr.tableRows(), q.id()));
+        if (!EXPECTED_MAINTAINED.contains(vid)) {
+          newlyMaintained.add(vid);
+        }
+      } else if (variants.containsKey(vid) && (failed.containsKey("tpch_" + vid) || probeAsWritten.containsKey(vid))) {
+        String why = failed.getOrDefault("tpch_" + vid, probeAsWritten.get(vid));
+        sb.append(String.format("%-5s %-11s %8s  %s%n", vid, why.startsWith("CRASH ") ? "CRASH" : "rejected", "-",
+            why));
+      }
+    }
+    sb.append(String.format("timings (data generated and loaded by COPY in %d ms):%n", loadMillis));
+    timings.forEach((k, v) -> sb.append("  ").append(k).append(": ").append(v).append(System.lineSeparator()));
+    if (!newlyMaintained.isEmpty()) {
+      sb.append("newly maintained (add to EXPECTED_MAINTAINED): ").append(newlyMaintained);
+    }
+    LOG.info("\n{}", sb.toString().stripTrailing());
+  }
+
+  private static String stripSemicolon(String sql) {
+    String s = sql.strip();
+    return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
+  }
+}
