@@ -149,10 +149,7 @@ public final class SupportCheck {
 
   private void join(SqlJoin join) {
     String name = switch (join.getJoinType()) {
-      case INNER, COMMA, CROSS -> null;
-      case LEFT -> "LEFT OUTER JOIN";
-      case RIGHT -> "RIGHT OUTER JOIN";
-      case FULL -> "FULL OUTER JOIN";
+      case INNER, COMMA, CROSS, LEFT, RIGHT, FULL -> null;
       case LEFT_SEMI_JOIN -> "SEMI JOIN";
       case LEFT_ANTI_JOIN -> "ANTI JOIN";
       case ASOF, LEFT_ASOF -> "ASOF JOIN";
@@ -160,7 +157,7 @@ public final class SupportCheck {
     if (name != null) {
       String keyword = name.substring(0, name.indexOf(' '));
       throw new CompileException(keywordBefore(join.getJoinTypeNode(), keyword),
-          name + " is not supported yet (only inner joins)");
+          name + " is not supported (it is not PostgreSQL syntax)");
     }
     from(join.getLeft());
     from(join.getRight());
@@ -198,7 +195,12 @@ public final class SupportCheck {
     switch (call.getKind()) {
       case SELECT, ORDER_BY, UNION, INTERSECT, EXCEPT, WITH, VALUES, SCALAR_QUERY ->
           throw unsupported(node, "subqueries are not supported yet");
-      case EXISTS -> throw unsupported(node, "EXISTS is not supported yet");
+      case EXISTS -> {
+        // Subquery removal and decorrelation turn it into a semi-join (or a join with a
+        // distinct aggregate); a correlation that cannot be removed fails in translation.
+        query(call.operand(0), false);
+        return;
+      }
       case SOME, ALL -> throw unsupported(node, call.getOperator().getName()
           + " (subquery comparison) is not supported yet");
       case OVER -> throw unsupported(node, "window functions (OVER) are not supported yet");
@@ -223,7 +225,11 @@ public final class SupportCheck {
     if (call.getKind() == SqlKind.IN || call.getKind() == SqlKind.NOT_IN) {
       SqlNode list = call.operand(1);
       if (!(list instanceof SqlNodeList)) {
-        throw unsupported(list, call.getOperator().getName() + " (subquery) is not supported yet");
+        // IN / NOT IN (subquery): rewritten into joins with aggregates (NOT IN keeps its NULL
+        // semantics through the count of subquery rows and of non-NULL subquery values).
+        expr(call.operand(0));
+        query(list, false);
+        return;
       }
     }
     for (SqlNode operand : call.getOperandList()) {

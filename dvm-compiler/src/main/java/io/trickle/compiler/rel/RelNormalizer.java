@@ -6,14 +6,27 @@ import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 
 /**
- * Heuristic rewrites before translation. Filters are pushed into joins so that comma joins with
- * WHERE equalities become equi-joins; projects are merged and removed. AVG is deliberately not
- * reduced to SUM/COUNT: the runtime computes it natively with PostgreSQL's numeric division.
+ * Heuristic rewrites before translation. Subqueries (EXISTS, IN, NOT IN) are first rewritten
+ * into correlates, joins and aggregates, and correlates are then decorrelated into plain joins
+ * (a correlate that cannot be decorrelated is rejected by the translator). Filters are pushed
+ * into joins so that comma joins with WHERE equalities become equi-joins; a join against a
+ * distinct aggregate whose columns are not used becomes a semi-join; projects are merged and
+ * removed. AVG is deliberately not reduced to SUM/COUNT: the runtime computes it natively with
+ * PostgreSQL's numeric division.
  */
 public final class RelNormalizer {
+  private static final HepProgram SUB_QUERIES = new HepProgramBuilder()
+      .addRuleCollection(List.of(
+          CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+          CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
+          CoreRules.JOIN_SUB_QUERY_TO_CORRELATE))
+      .build();
+
   private static final HepProgram PROGRAM = new HepProgramBuilder()
       .addMatchOrder(HepMatchOrder.BOTTOM_UP)
       .addRuleCollection(List.of(
@@ -25,13 +38,22 @@ public final class RelNormalizer {
           CoreRules.PROJECT_MERGE,
           CoreRules.PROJECT_REMOVE,
           CoreRules.AGGREGATE_PROJECT_MERGE))
+      .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+      .addRuleCollection(List.of(
+          CoreRules.PROJECT_TO_SEMI_JOIN,
+          CoreRules.PROJECT_MERGE,
+          CoreRules.PROJECT_REMOVE))
       .build();
 
   private RelNormalizer() {}
 
   public static RelNode normalize(RelNode rel) {
+    HepPlanner subQueries = new HepPlanner(SUB_QUERIES);
+    subQueries.setRoot(rel);
+    RelNode decorrelated = RelDecorrelator.decorrelateQuery(subQueries.findBestExp(),
+        RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null));
     HepPlanner planner = new HepPlanner(PROGRAM);
-    planner.setRoot(rel);
+    planner.setRoot(decorrelated);
     return planner.findBestExp();
   }
 }

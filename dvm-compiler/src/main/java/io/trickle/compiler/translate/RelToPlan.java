@@ -24,7 +24,6 @@ import org.apache.calcite.rel.RelShuttle;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.JoinInfo;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalAggregate;
@@ -45,6 +44,7 @@ import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
 
 /**
  * Translates a normalised Calcite plan into plan operators, one method per relational operator
@@ -177,20 +177,23 @@ final class RelToPlan implements RelShuttle {
 
   @Override
   public RelNode visit(LogicalJoin join) {
-    if (join.getJoinType() != JoinRelType.INNER) {
-      throw new CompileException(positions.join(), join.getJoinType().name() + " JOIN is not"
-          + " supported yet (only inner joins)");
-    }
+    JoinOp.JoinKind kind = switch (join.getJoinType()) {
+      case INNER -> JoinOp.JoinKind.INNER;
+      case LEFT -> JoinOp.JoinKind.LEFT;
+      case RIGHT -> JoinOp.JoinKind.RIGHT;
+      case FULL -> JoinOp.JoinKind.FULL;
+      case SEMI -> JoinOp.JoinKind.SEMI;
+      case ANTI -> JoinOp.JoinKind.ANTI;
+      default -> throw new CompileException(positions.join(), join.getJoinType().name()
+          + " JOIN is not supported yet");
+    };
     Bound left = translate(join.getLeft());
     Bound right = translate(join.getRight());
     SqlPos pos = positions.join();
     // Strict equality only: IS NOT DISTINCT FROM would match NULLs, which key lookups never do.
+    // Without any equality every row falls into one key group (a cross product plus residual).
     JoinInfo info = JoinInfo.createWithStrictEquality(join.getLeft(), join.getRight(),
         join.getCondition());
-    if (info.leftKeys.isEmpty()) {
-      throw new CompileException(pos, "a join needs at least one equality between columns of its"
-          + " two sides (a cross product or a non-equi join is not supported yet)");
-    }
     List<Integer> leftKeys = new ArrayList<>();
     List<Integer> rightKeys = new ArrayList<>();
     for (int i = 0; i < info.leftKeys.size(); i++) {
@@ -198,17 +201,30 @@ final class RelToPlan implements RelShuttle {
       rightKeys.add(right.column(info.rightKeys.get(i), pos));
     }
     List<Column> columns = new ArrayList<>(left.op().columns());
-    columns.addAll(right.op().columns());
-    RowKey key = RowKeys.join(left.op().key(), right.op().key(), left.op().columns().size());
+    if (!kind.leftOnly()) {
+      columns.addAll(right.op().columns());
+    }
+    RowKey key = switch (kind) {
+      case INNER -> RowKeys.join(left.op().key(), right.op().key(), left.op().columns().size());
+      case SEMI, ANTI -> left.op().key();
+      // A NULL-padded row has NULLs in the other side's key columns, which cannot be part of
+      // the target table's primary key: outer joins are identified by row hash.
+      case LEFT, RIGHT, FULL -> RowKey.ROW_HASH;
+    };
     RexNode remaining = info.getRemaining(rexBuilder);
     int id = nextId();
-    // The residual is translated over the joined row, which needs the joined field map first.
-    Bound probe = left.concat(left.op(), right);
+    // The residual is translated over the joined row left ++ right (also for semi- and
+    // anti-joins, whose output is only the left row), so it needs that row's columns first.
+    List<Column> joinedColumns = new ArrayList<>(left.op().columns());
+    joinedColumns.addAll(right.op().columns());
+    Bound probe = left.concat(new JoinOp(id, pos, left.op(), right.op(), leftKeys, rightKeys, null,
+        joinedColumns, RowKey.ROW_HASH), right);
     Expr residual = remaining.isAlwaysTrue() ? null
         : RexToExpr.translate(rexBuilder, remaining, probe, pos);
-    JoinOp op = new JoinOp(id, pos, left.op(), right.op(), leftKeys, rightKeys, residual, columns,
-        key);
-    return put(join, left.concat(op, right));
+    JoinOp op = new JoinOp(id, pos, kind, left.op(), right.op(), leftKeys, rightKeys, residual,
+        columns, key);
+    return put(join, kind.leftOnly() ? new Bound(op, left.fields(), left.unavailable())
+        : left.concat(op, right));
   }
 
   @Override
@@ -227,13 +243,41 @@ final class RelToPlan implements RelShuttle {
       columns.add(new Column(names.get(columns.size()), in.op().columns().get(c).type()));
     }
     List<AggCall> aggs = new ArrayList<>();
-    for (AggregateCall call : aggregate.getAggCallList()) {
-      AggCall agg = aggCall(call, in, pos, names.get(columns.size()));
+    // Subquery removal marks matched groups with LITERAL_AGG(true): the same constant in every
+    // group, so it is a project over the aggregate rather than an aggregate function.
+    List<RexNode> literals = new ArrayList<>();
+    for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+      AggregateCall call = aggregate.getAggCallList().get(i);
+      String name = names.get(groupKeys.size() + i);
+      if (call.getAggregation().getKind() == SqlKind.LITERAL_AGG && call.rexList.size() == 1) {
+        literals.add(call.rexList.get(0));
+        continue;
+      }
+      literals.add(null);
+      AggCall agg = aggCall(call, in, pos, name);
       aggs.add(agg);
       columns.add(new Column(agg.name(), agg.type()));
     }
     AggregateOp op = new AggregateOp(nextId(), pos, in.op(), groupKeys, aggs, columns);
-    return put(aggregate, Bound.dense(op));
+    if (literals.stream().allMatch(java.util.Objects::isNull)) {
+      return put(aggregate, Bound.dense(op));
+    }
+    List<Expr> exprs = new ArrayList<>();
+    List<Column> projected = new ArrayList<>();
+    for (int i = 0; i < groupKeys.size(); i++) {
+      exprs.add(new Expr.ColumnRef(i, columns.get(i).type()));
+    }
+    int next = groupKeys.size();
+    for (RexNode literal : literals) {
+      exprs.add(literal == null ? new Expr.ColumnRef(next, columns.get(next++).type())
+          : RexToExpr.translate(rexBuilder, literal, Bound.dense(op), pos));
+    }
+    for (int i = 0; i < exprs.size(); i++) {
+      projected.add(new Column(names.get(i), exprs.get(i).type()));
+    }
+    ProjectOp project = new ProjectOp(nextId(), pos, op, exprs, projected,
+        RowKeys.project(op.key(), exprs));
+    return put(aggregate, Bound.dense(project));
   }
 
   private static AggCall aggCall(AggregateCall call, Bound in, SqlPos pos, String name) {
