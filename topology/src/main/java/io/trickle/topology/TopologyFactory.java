@@ -155,6 +155,12 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
     return outputsOf(input).toArray(new String[0]);
   }
 
+  private <KO, VO> void addOperator(String name,
+      org.apache.kafka.streams.processor.api.ProcessorSupplier<Object, io.trickle.topology.processor.Msg, KO, VO> supplier,
+      String... parents) {
+    topology.addProcessor(name, io.trickle.topology.processor.MarkerAlignment.expectFrom(supplier, parents.length), parents);
+  }
+
   @Override
   public List<String> visitSource(SourceOp op) {
     String parent = op.readsStreamTable() ? UpstreamReadProcessorSupplier.processorName(op.upstream())
@@ -165,13 +171,13 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
   @Override
   public List<String> visitFilter(FilterOp op) {
-    topology.addProcessor(op.name(), new FilterProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new FilterProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
   }
 
   @Override
   public List<String> visitProject(ProjectOp op) {
-    topology.addProcessor(op.name(), new ProjectProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new ProjectProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
   }
 
@@ -182,14 +188,14 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
     String[] rightParents = parents(op.right());
     String left = JoinProcessorSupplier.processorName(op, JoinProcessorSupplier.Side.LEFT);
     String right = JoinProcessorSupplier.processorName(op, JoinProcessorSupplier.Side.RIGHT);
-    topology.addProcessor(left, new JoinProcessorSupplier(op, JoinProcessorSupplier.Side.LEFT, stores), leftParents);
-    topology.addProcessor(right, new JoinProcessorSupplier(op, JoinProcessorSupplier.Side.RIGHT, stores), rightParents);
+    addOperator(left, new JoinProcessorSupplier(op, JoinProcessorSupplier.Side.LEFT, stores), leftParents);
+    addOperator(right, new JoinProcessorSupplier(op, JoinProcessorSupplier.Side.RIGHT, stores), rightParents);
     return List.of(left, right);
   }
 
   @Override
   public List<String> visitAggregate(AggregateOp op) {
-    topology.addProcessor(op.name(), new AggregateProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new AggregateProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
   }
 
@@ -199,7 +205,7 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
       throw new IllegalArgumentException(op.name() + " at " + op.pos()
           + ": a materialize operator can only be the root of a plan");
     }
-    topology.addProcessor(op.name(), new MaterializeProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new MaterializeProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
   }
 }

@@ -8,8 +8,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Base of every operator processor. Dispatches each {@link Msg} to a hook and handles epoch
- * markers once: a node can receive the same marker from two parents (both sides of a join), so
- * only a marker with a higher seq than the last one reaches {@link #onMarker}.
+ * markers once: a node can receive the same marker from several parents (both sides of a join),
+ * so a marker reaches {@link #onMarker} when it has arrived from every parent ({@link
+ * MarkerAlignment}), and never twice.
  *
  * <p>Internal record keys are null: the whole topology runs in one task (the source topic has
  * one partition and nothing is repartitioned yet). A keyed operator that later needs
@@ -19,6 +20,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public abstract class ZSetProcessor<KOut, VOut> implements Processor<Object, Msg, KOut, VOut> {
   protected ProcessorContext<KOut, VOut> context;
   private long lastMarkerSeq = Long.MIN_VALUE;
+  private int expectedArrivals = 1;
+  private long pendingSeq = Long.MIN_VALUE;
+  private int arrivals;
   private Record<Object, Msg> current;
   private final MsgVisitor dispatcher = new MsgVisitor() {
     @Override
@@ -28,7 +32,16 @@ public abstract class ZSetProcessor<KOut, VOut> implements Processor<Object, Msg
 
     @Override
     public void visitMarker(Msg.Marker marker) {
-      if (marker.seq() > lastMarkerSeq) {
+      if (marker.seq() <= lastMarkerSeq) {
+        return;
+      }
+      if (marker.seq() != pendingSeq) {
+        pendingSeq = marker.seq();
+        arrivals = 0;
+      }
+      // Within one task a marker travels depth-first down every path before the next record, so
+      // the last arrival means every parent has passed on all of the epoch's changes.
+      if (++arrivals >= expectedArrivals) {
         lastMarkerSeq = marker.seq();
         onMarker(marker, current);
       }
@@ -44,6 +57,11 @@ public abstract class ZSetProcessor<KOut, VOut> implements Processor<Object, Msg
       onSourceEvent(event, current);
     }
   };
+
+  /** The number of parent nodes that each pass every marker on (see {@link MarkerAlignment}). */
+  void expectMarkersFrom(int parents) {
+    this.expectedArrivals = Math.max(1, parents);
+  }
 
   @Override
   public final void init(ProcessorContext<KOut, VOut> context) {
