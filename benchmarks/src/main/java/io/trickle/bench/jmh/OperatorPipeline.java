@@ -46,6 +46,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * {@code TopologyTestDriver}, which commits (and so flushes every RocksDB memtable) after each
  * input record, this measures the operators themselves. Forwards are delivered depth-first, one
  * captured forward at a time, so a child sees records in the order its parent emitted them.
+ * Like the application, which commits every {@value #COMMIT_INTERVAL_MS} ms (and a commit flushes
+ * the RocksDB memtables), the stores are flushed every {@value #COMMIT_INTERVAL_MS} ms of wall time.
  */
 public final class OperatorPipeline implements AutoCloseable, OpVisitor<List<String>> {
   private final Path stateDir;
@@ -55,7 +57,9 @@ public final class OperatorPipeline implements AutoCloseable, OpVisitor<List<Str
   private final Map<String, StateStore> stores = new HashMap<>();
   private final List<StateStore> opened = new ArrayList<>();
   private final Node dispatcher;
+  static final long COMMIT_INTERVAL_MS = 100;
   private long offset;
+  private long nextCommit = System.nanoTime() + COMMIT_INTERVAL_MS * 1_000_000;
   /** Records the materialize operator sent to the output topic. */
   private long outputRecords;
 
@@ -94,6 +98,17 @@ public final class OperatorPipeline implements AutoCloseable, OpVisitor<List<Str
   public void send(byte[] value) {
     dispatcher.context.setRecordMetadata("trickle.src.bench.changes", 0, offset++);
     deliver(dispatcher, new Record<>(null, value, offset));
+    if (System.nanoTime() - nextCommit > 0) {
+      commit();
+    }
+  }
+
+  /** What a Kafka Streams commit does to the stores: flush them. */
+  public void commit() {
+    for (StateStore s : opened) {
+      s.flush();
+    }
+    nextCommit = System.nanoTime() + COMMIT_INTERVAL_MS * 1_000_000;
   }
 
   public long outputRecords() {
