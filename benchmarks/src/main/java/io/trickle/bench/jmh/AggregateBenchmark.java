@@ -29,7 +29,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * Score = source changes/s, each its own transaction.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
@@ -39,60 +38,78 @@ public class AggregateBenchmark {
   static final int PER_GROUP = 1_000;
   static final int ROWS = GROUPS * PER_GROUP;
 
-  private OperatorPipeline sumCount;
-  private OperatorPipeline minMax;
-  private OperatorPipeline minMaxDelete;
-  private Batches updates;
-  private Batches deleteMax;
-
-  @Setup(Level.Trial)
-  public void setUp() {
-    sumCount = load(new OperatorPipeline(BenchPlans.sumCount(), true));
-    minMax = load(new OperatorPipeline(BenchPlans.minMax(), true));
-    minMaxDelete = load(new OperatorPipeline(BenchPlans.minMax(), true));
-    SplittableRandom rnd = new SplittableRandom(3);
-    updates = new Batches(2_000, false, (r, i) -> r.update("orders",
-        row("id", rnd.nextInt(ROWS), "customer_id", rnd.nextInt(GROUPS), "amount", rnd.nextInt(PER_GROUP))));
-    // Change 2k deletes the max row of group k % GROUPS, change 2k+1 puts it back.
-    deleteMax = new Batches(2_000, false, (r, i) -> {
-      int g = (i / 2) % GROUPS;
-      int id = g * PER_GROUP + PER_GROUP - 1;
-      if (i % 2 == 0) {
-        r.delete("orders", row("id", id));
-      } else {
-        r.insert("orders", row("id", id, "customer_id", g, "amount", PER_GROUP - 1));
-      }
-    });
-  }
-
   /** Group g holds ids g*1000 .. g*1000+999 with amounts 0 .. 999. */
   private static OperatorPipeline load(OperatorPipeline p) {
     Batches.preload(p, ROWS, (r, i) -> r.insert("orders", row("id", i, "customer_id", i / PER_GROUP, "amount", i % PER_GROUP)));
     return p;
   }
 
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    sumCount.close();
-    minMax.close();
-    minMaxDelete.close();
+  private static Batches randomUpdates() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    return new Batches(2_000, false, (r, i) -> r.update("orders",
+        row("id", rnd.nextInt(ROWS), "customer_id", rnd.nextInt(GROUPS), "amount", rnd.nextInt(PER_GROUP))));
+  }
+
+  /** One loaded pipeline and its batches; each benchmark loads only the plan it measures. */
+  @State(Scope.Thread)
+  public abstract static class Loaded {
+    OperatorPipeline pipeline;
+    Batches batches;
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      pipeline.close();
+    }
+  }
+
+  public static class SumCount extends Loaded {
+    @Setup(Level.Trial)
+    public void setUp() {
+      pipeline = load(new OperatorPipeline(BenchPlans.sumCount(), true));
+      batches = randomUpdates();
+    }
+  }
+
+  public static class MinMax extends Loaded {
+    @Setup(Level.Trial)
+    public void setUp() {
+      pipeline = load(new OperatorPipeline(BenchPlans.minMax(), true));
+      batches = randomUpdates();
+    }
+  }
+
+  public static class MinMaxDeleteMax extends Loaded {
+    @Setup(Level.Trial)
+    public void setUp() {
+      pipeline = load(new OperatorPipeline(BenchPlans.minMax(), true));
+      // Change 2k deletes the max row of group k % GROUPS, change 2k+1 puts it back.
+      batches = new Batches(2_000, false, (r, i) -> {
+        int g = (i / 2) % GROUPS;
+        int id = g * PER_GROUP + PER_GROUP - 1;
+        if (i % 2 == 0) {
+          r.delete("orders", row("id", id));
+        } else {
+          r.insert("orders", row("id", id, "customer_id", g, "amount", PER_GROUP - 1));
+        }
+      });
+    }
   }
 
   @Benchmark
   @OperationsPerInvocation(Batches.CHANGES)
-  public void sumCountUpdate() {
-    updates.sendNext(sumCount);
+  public void sumCountUpdate(SumCount s) {
+    s.batches.sendNext(s.pipeline);
   }
 
   @Benchmark
   @OperationsPerInvocation(Batches.CHANGES)
-  public void minMaxUpdate() {
-    updates.sendNext(minMax);
+  public void minMaxUpdate(MinMax s) {
+    s.batches.sendNext(s.pipeline);
   }
 
   @Benchmark
   @OperationsPerInvocation(Batches.CHANGES)
-  public void minMaxDeleteCurrentMax() {
-    deleteMax.sendNext(minMaxDelete);
+  public void minMaxDeleteCurrentMax(MinMaxDeleteMax s) {
+    s.batches.sendNext(s.pipeline);
   }
 }
