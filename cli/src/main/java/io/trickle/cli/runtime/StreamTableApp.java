@@ -1,6 +1,7 @@
 package io.trickle.cli.runtime;
 
 import io.trickle.compiler.plan.Plan;
+import io.trickle.topology.Epochs;
 import io.trickle.topology.TopologyFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +58,11 @@ public final class StreamTableApp implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // Benchmarks only (docs/benchmarks.md): -Dtrickle.epochs=off measures what epochs cost.
+    String epochs = System.getProperty(Epochs.CONFIG);
+    if (epochs != null) {
+      p.put(Epochs.CONFIG, epochs);
+    }
     this.streams = new KafkaStreams(topology, p);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream table {} failed; shutting down its application only", name, e);

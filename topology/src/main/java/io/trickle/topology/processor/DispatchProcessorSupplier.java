@@ -1,6 +1,7 @@
 package io.trickle.topology.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trickle.topology.Epochs;
 import io.trickle.topology.TrickleMetrics;
 import io.trickle.topology.state.StateStores;
 import java.nio.charset.StandardCharsets;
@@ -67,10 +68,13 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
     private ProcessorContext<Object, Msg> context;
     private KeyValueStore<Bytes, byte[]> state;
     private Sensor poison;
+    /** False only in the benchmark mode {@code trickle.epochs=off}: markers on heartbeats only. */
+    private boolean epochs = true;
 
     @Override
     public void init(ProcessorContext<Object, Msg> context) {
       this.context = context;
+      this.epochs = Epochs.enabled(context.appConfigs());
       this.state = context.getStateStore(STORE);
       this.poison = TrickleMetrics.poisonRecords(context.metrics(), NAME);
     }
@@ -95,7 +99,9 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
         String status = value.path("status").asText();
         if ("END".equals(status)) {
           state.delete(OPEN_TX_KEY);
-          marker(record, value);
+          if (epochs) {
+            marker(record, value);
+          }
         } else if ("BEGIN".equals(status)) {
           state.put(OPEN_TX_KEY, new byte[] {1});
         } else {
@@ -134,7 +140,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
         }
       }
       JsonNode tx = value.get("transaction");
-      if (tx == null || tx.isNull()) {
+      if (epochs && (tx == null || tx.isNull())) {
         JsonNode snapshot = source.get("snapshot");
         String s = snapshot == null || snapshot.isNull() ? null : snapshot.asText();
         if (s == null || !NON_FINAL_SNAPSHOT.contains(s)) {

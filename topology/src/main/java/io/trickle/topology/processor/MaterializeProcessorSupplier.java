@@ -2,6 +2,7 @@ package io.trickle.topology.processor;
 
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.MaterializeOp;
+import io.trickle.topology.Epochs;
 import io.trickle.topology.TrickleMetrics;
 import io.trickle.topology.state.ByteReader;
 import io.trickle.topology.state.ByteWriter;
@@ -84,9 +85,12 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
     private KeyValueStore<Bytes, byte[]> rows;
     private Sensor negativeCounts;
     private Sensor changes;
+    /** False only in the benchmark mode {@code trickle.epochs=off}: emit each change at once. */
+    private boolean epochs = true;
 
     @Override
     protected void open() {
+      epochs = Epochs.enabled(context.appConfigs());
       rows = store(op.storeNames().get(0));
       negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
       changes = TrickleMetrics.changesProcessed(context.metrics(), op.name());
@@ -104,6 +108,10 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
         rows.delete(contentKey);
       } else {
         rows.put(contentKey, StateStores.longBytes(count));
+      }
+      if (!epochs) {
+        flushKey(key, record.timestamp());
+        return;
       }
       rows.put(tagged(DIRTY, key), new byte[] {1});
     }
