@@ -14,6 +14,7 @@ public final class TrickleMetrics {
   public static final String EVALUATION_ERRORS = "evaluation-errors";
   public static final String CHANGES_PROCESSED = "changes-processed";
   public static final String NEGATIVE_COUNTS = "negative-counts";
+  public static final String REPLAYED_CHANGES = "replayed-changes-skipped";
 
   private TrickleMetrics() {}
 
@@ -35,6 +36,11 @@ public final class TrickleMetrics {
   /** Rows whose multiplicity went below zero: a bug or a lost update, never expected. */
   public static Sensor negativeCounts(StreamsMetrics metrics, String processor) {
     return sensor(metrics, processor, NEGATIVE_COUNTS);
+  }
+
+  /** Source changes Debezium sent again after a restart (at-least-once) and that were skipped. */
+  public static Sensor replayedChanges(StreamsMetrics metrics, String processor) {
+    return sensor(metrics, processor, REPLAYED_CHANGES);
   }
 
   private static Sensor sensor(StreamsMetrics metrics, String processor, String operation) {

@@ -47,6 +47,10 @@ final class Harness implements AutoCloseable {
   private long tsMs = 1_700_000_000_000L;
   private String txId;
   private int txOrder;
+  /** Debezium's {@code source.sequence[0]}: the LSN of the last commit before the change. */
+  private long lastCommitLsn = 50;
+  /** Every record sent, for {@link #resend}. */
+  private final List<String[]> sent = new ArrayList<>();
 
   Harness(Plan plan) {
     this(plan, Map.of());
@@ -126,6 +130,7 @@ final class Harness implements AutoCloseable {
     ObjectNode v = JSON.createObjectNode().put("status", "END").put("id", txId)
         .put("event_count", txOrder).put("ts_ms", tsMs);
     txId = null;
+    lastCommitLsn = lsn + 1;
     return send("{\"id\":\"" + v.get("id").asText() + "\"}", v.toString());
   }
 
@@ -147,9 +152,10 @@ final class Harness implements AutoCloseable {
     v.set("after", after == null ? JSON.nullNode() : JSON.valueToTree(after));
     ObjectNode source = v.putObject("source");
     source.put("schema", "public").put("table", table).put("lsn", lsn).put("ts_ms", tsMs)
-        .put("snapshot", snapshot);
+        .put("snapshot", snapshot).put("sequence", "[\"" + lastCommitLsn + "\",\"" + lsn + "\"]");
     if (txId == null) {
       v.putNull("transaction");
+      lastCommitLsn = lsn + 1;
     } else {
       txOrder++;
       v.putObject("transaction").put("id", txId).put("total_order", txOrder)
@@ -159,7 +165,17 @@ final class Harness implements AutoCloseable {
     return send("{}", v.toString());
   }
 
+  /** Sends the last {@code n} records again, as Debezium does after its worker died. */
+  Harness resend(int n) {
+    List<String[]> again = new ArrayList<>(sent.subList(sent.size() - n, sent.size()));
+    for (String[] r : again) {
+      send(r[0], r[1]);
+    }
+    return this;
+  }
+
   private Harness send(String key, String value) {
+    sent.add(new String[] {key, value});
     input.pipeInput(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     return this;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.topology.Epochs;
 import io.trickle.topology.TrickleMetrics;
 import io.trickle.topology.state.StateStores;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,12 @@ import org.slf4j.LoggerFactory;
  *       changes of one transaction, and a marker there would publish half of it.
  * </ul>
  * The marker carries the highest source LSN seen so far, kept in a store so it survives restarts.
+ *
+ * <p>Debezium delivers at least once: after its Connect worker dies it resends the changes since
+ * its last flushed offset, which may already be in the topic. A streamed change's position
+ * {@code source.sequence} = [LSN of the last commit before its transaction, its own LSN] grows
+ * strictly in topic order, so a change at or below the highest position seen is such a replay
+ * and is skipped (metric {@code replayed-changes-skipped}).
  */
 public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[], byte[], Object, Msg> {
   public static final String NAME = "debezium-dispatch";
@@ -41,6 +48,8 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
   private static final Bytes EPOCH_TS_KEY = Bytes.wrap("epoch-ts".getBytes(StandardCharsets.UTF_8));
   /** Present between a transaction's BEGIN and its END. */
   private static final Bytes OPEN_TX_KEY = Bytes.wrap("open-tx".getBytes(StandardCharsets.UTF_8));
+  /** The highest {@code source.sequence} of a streamed change seen: 16 bytes, two longs. */
+  private static final Bytes POSITION_KEY = Bytes.wrap("position".getBytes(StandardCharsets.UTF_8));
   /** Snapshot records after which more records of the same snapshot follow. */
   private static final Set<String> NON_FINAL_SNAPSHOT =
       Set.of("true", "first", "first_in_data_collection", "last_in_data_collection");
@@ -68,6 +77,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
     private ProcessorContext<Object, Msg> context;
     private KeyValueStore<Bytes, byte[]> state;
     private Sensor poison;
+    private Sensor replayed;
     /** False only in the benchmark mode {@code trickle.epochs=off}: markers on heartbeats only. */
     private boolean epochs = true;
 
@@ -77,6 +87,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
       this.epochs = Epochs.enabled(context.appConfigs());
       this.state = context.getStateStore(STORE);
       this.poison = TrickleMetrics.poisonRecords(context.metrics(), NAME);
+      this.replayed = TrickleMetrics.replayedChanges(context.metrics(), NAME);
     }
 
     @Override
@@ -123,6 +134,10 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
         skipPoison(record, "bad data change (op " + op + ")");
         return;
       }
+      if (isReplay(source)) {
+        replayed.record();
+        return;
+      }
       JsonNode lsn = source.path("lsn");
       if (lsn.canConvertToLong() && lsn.asLong() > readLong(LSN_KEY, Long.MIN_VALUE)) {
         state.put(LSN_KEY, StateStores.longBytes(lsn.asLong()));
@@ -157,6 +172,52 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
       state.delete(EPOCH_TS_KEY);
       context.forward(new Record<>(null, new Msg.Marker(seq, lsn, ts), record.timestamp(),
           new RecordHeaders()));
+    }
+
+    /**
+     * True if this streamed change is at or below the highest position seen; remembers its
+     * position otherwise. Snapshot records share one LSN and are never replays by this test.
+     */
+    private boolean isReplay(JsonNode source) {
+      JsonNode snapshot = source.get("snapshot");
+      if (snapshot != null && !snapshot.isNull() && !"false".equals(snapshot.asText())) {
+        return false;
+      }
+      long[] position = sequence(source.path("sequence"));
+      if (position == null) {
+        return false;
+      }
+      byte[] seen = state.get(POSITION_KEY);
+      if (seen != null) {
+        ByteBuffer b = ByteBuffer.wrap(seen);
+        long lastCommit = b.getLong();
+        long lsn = b.getLong();
+        if (position[0] < lastCommit || (position[0] == lastCommit && position[1] <= lsn)) {
+          return true;
+        }
+      }
+      state.put(POSITION_KEY, ByteBuffer.allocate(16).putLong(position[0]).putLong(position[1]).array());
+      return false;
+    }
+
+    /**
+     * Debezium's {@code "[\"<last commit lsn>\",\"<lsn>\"]"}, or null when absent or when the
+     * last commit is unknown (then the change is never taken for a replay).
+     */
+    private long[] sequence(JsonNode sequence) {
+      if (!sequence.isTextual()) {
+        return null;
+      }
+      try {
+        JsonNode parts = DebeziumJson.MAPPER.readTree(sequence.asText());
+        if (parts == null || !parts.isArray() || parts.size() != 2 || parts.get(0).isNull()
+            || parts.get(1).isNull()) {
+          return null;
+        }
+        return new long[] {Long.parseLong(parts.get(0).asText()), Long.parseLong(parts.get(1).asText())};
+      } catch (java.io.IOException | NumberFormatException e) {
+        return null;
+      }
     }
 
     private long readLong(Bytes key, long absent) {

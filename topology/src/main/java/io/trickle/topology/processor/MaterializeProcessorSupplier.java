@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -87,11 +88,20 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
     private Sensor changes;
     /** False only in the benchmark mode {@code trickle.epochs=off}: emit each change at once. */
     private boolean epochs = true;
+    /**
+     * The keys touched in the open epoch: a copy of the store's {@code DIRTY} entries, so closing
+     * an epoch needs no range scan over the deleted entries of earlier epochs.
+     */
+    private final Set<Bytes> dirtyKeys = new TreeSet<>();
 
     @Override
     protected void open() {
       epochs = Epochs.enabled(context.appConfigs());
       rows = store(op.storeNames().get(0));
+      dirtyKeys.clear();
+      try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(Bytes.wrap(new byte[] {DIRTY}), new BytesSerializer())) {
+        it.forEachRemaining(kv -> dirtyKeys.add(kv.key));
+      }
       negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
       changes = TrickleMetrics.changesProcessed(context.metrics(), op.name());
       context.schedule(PENDING_MARKER_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forwardPending);
@@ -113,15 +123,16 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
         flushKey(key, record.timestamp());
         return;
       }
-      rows.put(tagged(DIRTY, key), new byte[] {1});
+      Bytes dirtyKey = tagged(DIRTY, key);
+      if (dirtyKeys.add(dirtyKey)) {
+        rows.put(dirtyKey, new byte[] {1});
+      }
     }
 
     @Override
     protected void onMarker(Msg.Marker marker, Record<Object, Msg> record) {
-      List<Bytes> dirty = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(Bytes.wrap(new byte[] {DIRTY}), new BytesSerializer())) {
-        it.forEachRemaining(kv -> dirty.add(kv.key));
-      }
+      List<Bytes> dirty = new ArrayList<>(dirtyKeys);
+      dirtyKeys.clear();
       boolean emitted = false;
       for (Bytes dirtyKey : dirty) {
         byte[] key = Arrays.copyOfRange(dirtyKey.get(), 1, dirtyKey.get().length);
