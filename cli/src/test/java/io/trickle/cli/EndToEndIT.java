@@ -136,7 +136,29 @@ class EndToEndIT {
       assertThat(Main.execute("wait", "--pg", pg.jdbcUrl(), "--timeout", "120s")).as("trickle wait exit code").isZero();
       checkOracle(c, "right after trickle wait, following inserts, updates, key changes, deletes and a TRUNCATE");
       assertThat(Main.execute("status", "--pg", pg.jdbcUrl())).as("trickle status exit code").isZero();
+      assertThat(trickleMetricTotal("replayed-changes-skipped-total"))
+          .as("no change of an uninterrupted Debezium stream is taken for a replay").isZero();
+      assertThat(trickleMetricTotal("changes-processed-total"))
+          .as("the metrics read are the running applications' (a check that can fail)").isPositive();
     }
+  }
+
+  /** Sum of one attribute over every trickle sensor of the applications in this JVM. */
+  private static double trickleMetricTotal(String attribute) throws Exception {
+    javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    double total = 0;
+    for (javax.management.ObjectName name : server.queryNames(
+        new javax.management.ObjectName("kafka.streams:type=stream-trickle-metrics,*"), null)) {
+      try {
+        Object v = server.getAttribute(name, attribute);
+        if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+          total += n.doubleValue();
+        }
+      } catch (javax.management.AttributeNotFoundException e) {
+        // another sensor of the same processor
+      }
+    }
+    return total;
   }
 
   private static long pick(Statement s) throws Exception {
