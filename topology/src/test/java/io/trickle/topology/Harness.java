@@ -97,6 +97,18 @@ final class Harness implements AutoCloseable {
     return data(table, "c", null, after, "false");
   }
 
+  /** Inserts that share one LSN, as the rows of one multi-row insert WAL record do. */
+  @SafeVarargs
+  final Harness insertsInOneWalRecord(String table, Map<String, Object>... rows) {
+    for (int i = 0; i < rows.length; i++) {
+      if (i > 0) {
+        lsn -= 8;
+      }
+      data(table, "c", null, rows[i], "false");
+    }
+    return this;
+  }
+
   Harness update(String table, Map<String, Object> after) {
     return data(table, "u", null, after, "false");
   }

@@ -115,8 +115,18 @@ class SourceMaterializeTest {
     assertThat(h.drain()).as("the next transaction after the replay").containsExactly(
         "{\"id\":2} -> null",
         "{\"id\":3} -> {\"id\":3,\"customer\":\"d\",\"amount\":5,\"note\":null}", marker(13));
+    h.begin().insertsInOneWalRecord("orders",
+        row("id", 4, "customer", "e", "amount", "6", "note", null),
+        row("id", 5, "customer", "f", "amount", "7", "note", null)).end();
+    assertThat(h.drain()).as("two rows of one multi-row insert share an LSN and are both new")
+        .hasSize(3);
+    h.resend(3);
+    assertThat(h.drain()).as("a replayed multi-row insert changes no row")
+        .allMatch(line -> line.startsWith("marker"));
     assertThat(h.metricTotal("source-1", TrickleMetrics.CHANGES_PROCESSED))
-        .as("every change applied once (an update is two)").isEqualTo(8.0);
+        .as("every change applied once (an update is two)").isEqualTo(10.0);
+    assertThat(h.metricTotal("debezium-dispatch", TrickleMetrics.REPLAYED_CHANGES))
+        .as("replayed changes counted").isEqualTo(5.0);
   }
 
   @Test

@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Debezium delivers at least once: after its Connect worker dies it resends the changes since
  * its last flushed offset, which may already be in the topic. A streamed change's position
- * {@code source.sequence} = [LSN of the last commit before its transaction, its own LSN] grows
- * strictly in topic order, so a change at or below the highest position seen is such a replay
- * and is skipped (metric {@code replayed-changes-skipped}).
+ * ({@code source.sequence} = [LSN of the last commit before its transaction, its own LSN], then
+ * {@code transaction.total_order}) grows strictly in topic order, so a change at or below the
+ * highest position seen is such a replay and is skipped (metric {@code replayed-changes-skipped}).
  */
 public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[], byte[], Object, Msg> {
   public static final String NAME = "debezium-dispatch";
@@ -134,7 +134,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
         skipPoison(record, "bad data change (op " + op + ")");
         return;
       }
-      if (isReplay(source)) {
+      if (isReplay(source, value.get("transaction"))) {
         replayed.record();
         return;
       }
@@ -176,27 +176,32 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
 
     /**
      * True if this streamed change is at or below the highest position seen; remembers its
-     * position otherwise. Snapshot records share one LSN and are never replays by this test.
+     * position otherwise. The position is (last commit LSN, LSN, order in its transaction): one
+     * WAL record can hold several changes (a multi-row insert), which then share an LSN.
+     * Snapshot records share one LSN and are never replays by this test.
      */
-    private boolean isReplay(JsonNode source) {
+    private boolean isReplay(JsonNode source, JsonNode transaction) {
       JsonNode snapshot = source.get("snapshot");
       if (snapshot != null && !snapshot.isNull() && !"false".equals(snapshot.asText())) {
         return false;
       }
-      long[] position = sequence(source.path("sequence"));
-      if (position == null) {
+      long[] sequence = sequence(source.path("sequence"));
+      if (sequence == null) {
         return false;
       }
+      long order = transaction != null && transaction.path("total_order").canConvertToLong()
+          ? transaction.path("total_order").asLong() : 0L;
+      long[] position = {sequence[0], sequence[1], order};
       byte[] seen = state.get(POSITION_KEY);
-      if (seen != null) {
+      if (seen != null && seen.length == 24) {
         ByteBuffer b = ByteBuffer.wrap(seen);
-        long lastCommit = b.getLong();
-        long lsn = b.getLong();
-        if (position[0] < lastCommit || (position[0] == lastCommit && position[1] <= lsn)) {
+        long[] last = {b.getLong(), b.getLong(), b.getLong()};
+        if (java.util.Arrays.compare(position, last) <= 0) {
           return true;
         }
       }
-      state.put(POSITION_KEY, ByteBuffer.allocate(16).putLong(position[0]).putLong(position[1]).array());
+      state.put(POSITION_KEY, ByteBuffer.allocate(24).putLong(position[0]).putLong(position[1])
+          .putLong(position[2]).array());
       return false;
     }
 
