@@ -96,9 +96,9 @@ class ScalarFunctionsTest {
         .isInstanceOf(EvalException.class).hasMessageContaining("depends on the collation");
   }
 
-  private static Object like(String s, String p, String escape) {
-    return escape == null ? eval(call(Operator.LIKE, BOOL, text(s), text(p)))
-        : eval(call(Operator.LIKE, BOOL, text(s), text(p), text(escape)));
+  private static Boolean like(String s, String p, String escape) {
+    return (Boolean) (escape == null ? eval(call(Operator.LIKE, BOOL, text(s), text(p)))
+        : eval(call(Operator.LIKE, BOOL, text(s), text(p), text(escape))));
   }
 
   @Test
