@@ -75,8 +75,9 @@ public final class StreamTableCompiler {
             + " its query");
       }
       throw new CompileException(pos, f.display() + " is stable (pg_proc.provolatile = 's'): its"
-          + " result depends on the current time or session settings, which stream tables do not"
-          + " support yet");
+          + " result depends on the current time or session settings, and a stream table is"
+          + " maintained row by row as changes arrive, so each row would keep the value from when"
+          + " it was last changed and the table could never equal its query");
     }
   }
 

@@ -59,6 +59,12 @@ final class Casts {
       case TIME -> toTime(f);
       case TIMESTAMP -> toTimestamp(f);
       case TIMESTAMPTZ -> toTimestamptz(f);
+      case INTERVAL -> {
+        if (f != Kind.INTERVAL) {
+          throw unsupported(f, Kind.INTERVAL);
+        }
+        yield null;
+      }
     };
   }
 
@@ -181,6 +187,7 @@ final class Casts {
       case TIME -> v -> PgText.formatTime((LocalTime) v);
       case TIMESTAMP -> v -> PgText.formatTimestamp((LocalDateTime) v);
       case TIMESTAMPTZ -> v -> PgText.formatTimestamptz((Instant) v);
+      case INTERVAL -> throw unsupported(from, Kind.TEXT);
     };
     UnaryOperator<Object> length = lengthLimit(to.pgType());
     if (length == null) {

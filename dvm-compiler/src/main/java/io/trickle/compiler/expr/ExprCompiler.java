@@ -41,6 +41,10 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
     return switch (op) {
       case PLUS, MINUS, TIMES, DIVIDE, MOD -> {
         arity(call, 2);
+        if (DateTimes.isTemporal(args.get(0).type().kind(), args.get(1).type().kind())) {
+          yield DateTimes.arithmetic(op, type, args.get(0), args.get(1), compile(args.get(0)),
+              compile(args.get(1)));
+        }
         requireArithmetic(call);
         yield Arithmetic.binary(op, type, coerced(args.get(0), type), coerced(args.get(1), type));
       }
@@ -86,6 +90,9 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
         arity(call, 1);
         yield Casts.cast(compile(args.get(0)), args.get(0).type(), type);
       }
+      case CONCAT, LOWER, UPPER, SUBSTRING, POSITION, BTRIM, LTRIM, RTRIM, CHAR_LENGTH, LIKE,
+          ILIKE, EXTRACT, DATE_TRUNC, ROUND, TRUNC, CEIL, FLOOR, ABS, SIGN, GREATEST, LEAST ->
+          ScalarFunctions.compile(call);
     };
   }
 

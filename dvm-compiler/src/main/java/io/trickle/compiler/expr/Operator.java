@@ -20,5 +20,29 @@ public enum Operator {
   /** n args: first non-NULL. */
   COALESCE,
   /** 1 arg, converted to the Call's result type (PostgreSQL cast rules and rounding). */
-  CAST
+  CAST,
+  // text functions (strict: NULL if any argument is NULL); positions count characters
+  /** text || text. */
+  CONCAT,
+  LOWER, UPPER,
+  /** args: text, start, [count]. */
+  SUBSTRING,
+  /** args: needle, haystack (position(needle IN haystack)). */
+  POSITION,
+  /** args: text, characters to remove. */
+  BTRIM, LTRIM, RTRIM,
+  CHAR_LENGTH,
+  /** args: text, pattern, [escape]; the default escape is backslash. */
+  LIKE, ILIKE,
+  // date/time: PLUS/MINUS also take date/timestamp with an interval (result timestamp)
+  /** args: field name (text literal, e.g. 'year'), date/timestamp/time; result numeric. */
+  EXTRACT,
+  /** args: unit (text literal), timestamp; result timestamp. */
+  DATE_TRUNC,
+  // numeric functions: result type as PostgreSQL resolves it
+  /** args: numeric, [digits] or double. TRUNC alike. */
+  ROUND, TRUNC,
+  CEIL, FLOOR, ABS, SIGN,
+  /** n args, coerced to the result type; NULLs are ignored. */
+  GREATEST, LEAST
 }

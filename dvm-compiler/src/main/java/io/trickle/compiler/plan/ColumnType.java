@@ -23,7 +23,9 @@ public record ColumnType(Kind kind, int precision, int scale, String pgType) {
     DATE(java.time.LocalDate.class),
     TIME(java.time.LocalTime.class),
     TIMESTAMP(java.time.LocalDateTime.class),
-    TIMESTAMPTZ(java.time.Instant.class);
+    TIMESTAMPTZ(java.time.Instant.class),
+    /** Only inside expressions (date/timestamp arithmetic); never a column. */
+    INTERVAL(io.trickle.compiler.expr.PgInterval.class);
 
     private final Class<?> javaClass;
 
@@ -72,6 +74,7 @@ public record ColumnType(Kind kind, int precision, int scale, String pgType) {
       case TIME -> "time without time zone";
       case TIMESTAMP -> "timestamp without time zone";
       case TIMESTAMPTZ -> "timestamp with time zone";
+      case INTERVAL -> "interval";
     };
   }
 

@@ -57,7 +57,8 @@ public final class CalciteFrontEnd {
         .typeSystem(PgTypeSystem.INSTANCE)
         // The PostgreSQL library adds the :: cast that pg_get_viewdef uses everywhere.
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
-            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL)))
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL),
+            PgFunctionTable.instance()))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true))
@@ -117,7 +118,16 @@ public final class CalciteFrontEnd {
 
   private static String reasonOf(CalciteContextException ctx) {
     Throwable cause = ctx.getCause();
-    return cause != null && cause.getMessage() != null ? cause.getMessage() : ctx.getMessage();
+    String reason = cause != null && cause.getMessage() != null ? cause.getMessage()
+        : ctx.getMessage();
+    // "Cannot apply '+' to ..." goes on to list every supported form, one per line.
+    int nl = reason.indexOf('\n');
+    reason = nl < 0 ? reason : reason.substring(0, nl);
+    if (reason.matches("Cannot apply '[-+]' to arguments of type '<DATE> [-+] <(DATE|[A-Z]*INT[A-Z]*)>'.*")) {
+      return reason.replaceFirst("\\. Supported form.*$", "") + ": date ± integer and date - date"
+          + " are not supported yet; write d + interval 'n' day";
+    }
+    return reason;
   }
 
   private static CalciteContextException find(Throwable e) {
@@ -162,7 +172,10 @@ public final class CalciteFrontEnd {
       return "DISTINCT ON";
     }
     if (before.endsWith("interval")) {
-      return "INTERVAL";
+      return "an INTERVAL literal without a unit (write interval '1' day or interval '3' month)";
+    }
+    if (after.startsWith("->")) {
+      return "the jsonb operators -> and ->>";
     }
     return null;
   }

@@ -37,6 +37,7 @@ public final class CalciteTypes {
       case TIME -> f.createSqlType(SqlTypeName.TIME, precision(type));
       case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, precision(type));
       case TIMESTAMPTZ -> f.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, precision(type));
+      case INTERVAL -> throw new IllegalArgumentException("no column has type interval");
     };
   }
 

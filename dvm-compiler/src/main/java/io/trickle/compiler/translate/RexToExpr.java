@@ -56,7 +56,16 @@ final class RexToExpr implements RexVisitor<Expr> {
   }
 
   static Expr translate(RexBuilder rexBuilder, RexNode rex, Bound input, SqlPos pos) {
-    return rex.accept(new RexToExpr(rexBuilder, input, pos));
+    Expr e = rex.accept(new RexToExpr(rexBuilder, input, pos));
+    if (e.type().kind() == Kind.INTERVAL) {
+      throw new CompileException(pos, "interval values are supported only inside date and"
+          + " timestamp arithmetic (date '2024-01-31' + interval '1' month), not as a column");
+    }
+    return e;
+  }
+
+  private ScalarCalls scalarCalls() {
+    return new ScalarCalls(node -> node.accept(this), pos);
   }
 
   @Override
@@ -66,6 +75,14 @@ final class RexToExpr implements RexVisitor<Expr> {
 
   @Override
   public Expr visitLiteral(RexLiteral lit) {
+    if (ScalarCalls.isInterval(lit)) {
+      Expr interval = ScalarCalls.intervalLiteral(lit);
+      if (interval == null) {
+        throw unsupported("INTERVAL " + lit.getType().getSqlTypeName().getName()
+            .replace("INTERVAL_", "").replace('_', ' ') + " literals are not supported yet");
+      }
+      return interval;
+    }
     ColumnType type = TypeMapper.exprType(lit.getType());
     if (lit.isNull()) {
       return new Expr.Literal(null, type == null ? ColumnType.of(Kind.TEXT) : type);
@@ -85,6 +102,7 @@ final class RexToExpr implements RexVisitor<Expr> {
           lit.getValueAs(TimestampString.class).toString().replace(' ', 'T'));
       case TIMESTAMPTZ -> throw unsupported("timestamp with time zone literals are not supported"
           + " yet (their meaning depends on the TimeZone setting)");
+      case INTERVAL -> throw new IllegalStateException("interval literals are handled above");
     };
     return new Expr.Literal(value, type);
   }
@@ -155,7 +173,11 @@ final class RexToExpr implements RexVisitor<Expr> {
       case COALESCE:
         return coalesce(call);
       default:
-        throw unsupported(describe(call) + " is not supported yet");
+        Expr scalar = scalarCalls().translate(call);
+        if (scalar == null) {
+          throw unsupported(describe(call) + " is not supported yet");
+        }
+        return scalar;
     }
   }
 
@@ -230,24 +252,53 @@ final class RexToExpr implements RexVisitor<Expr> {
   }
 
   private Expr arithmetic(Operator op, RexCall call) {
+    if (call.getOperands().stream().anyMatch(ScalarCalls::isInterval)) {
+      return scalarCalls().intervalArithmetic(op, call);
+    }
     ColumnType type = TypeMapper.exprType(call.getType());
     if (type == null || !type.kind().isNumeric()) {
       throw unsupported("operator " + call.getOperator().getName() + " on "
           + call.getType().getSqlTypeName().getName().toLowerCase(Locale.ROOT)
           + " values is not supported yet");
     }
-    List<Expr> args = new ArrayList<>();
+    List<Expr> translated = new ArrayList<>();
     for (RexNode operand : call.getOperands()) {
-      args.add(coerce(operand.accept(this), type.kind()));
+      translated.add(operand.accept(this));
+    }
+    type = widened(type, translated);
+    List<Expr> args = new ArrayList<>();
+    for (Expr e : translated) {
+      args.add(coerce(e, type.kind()));
     }
     return new Expr.Call(op, args, type);
+  }
+
+  /**
+   * Calcite types some calls unlike PostgreSQL (EXTRACT is bigint to Calcite, numeric to
+   * PostgreSQL; date + interval a date, not a timestamp). Where an operand already carries the
+   * PostgreSQL type, the enclosing arithmetic, CASE or COALESCE widens to it as PostgreSQL does.
+   */
+  private static ColumnType widened(ColumnType type, List<Expr> operands) {
+    Kind kind = type.kind();
+    for (Expr e : operands) {
+      Kind k = e.type().kind();
+      if (kind.isNumeric() && k.isNumeric() && rank(k) > rank(kind)
+          || kind == Kind.DATE && k == Kind.TIMESTAMP) {
+        kind = k == Kind.REAL ? Kind.DOUBLE : k;
+      }
+    }
+    return kind == type.kind() ? type : ColumnType.of(kind);
+  }
+
+  private static int rank(Kind k) {
+    return k.isInteger() ? 0 : k == Kind.NUMERIC ? 1 : 2;
   }
 
   private Expr comparison(Operator op, RexCall call) {
     Expr left = call.getOperands().get(0).accept(this);
     Expr right = call.getOperands().get(1).accept(this);
     Kind common = TypeMapper.comparisonKind(left.type().kind(), right.type().kind());
-    if (common == null) {
+    if (common == null || common == Kind.INTERVAL) {
       throw unsupported("cannot compare " + left.type() + " with " + right.type());
     }
     if (common == Kind.TIMESTAMPTZ && left.type().kind() != right.type().kind()) {
@@ -268,20 +319,35 @@ final class RexToExpr implements RexVisitor<Expr> {
   private Expr caseWhen(RexCall call) {
     ColumnType type = resultType(call);
     List<RexNode> ops = call.getOperands();
-    List<Expr> args = new ArrayList<>();
+    List<Expr> translated = new ArrayList<>();
+    List<Expr> values = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       boolean isValue = i % 2 == 1 || i == ops.size() - 1;
       Expr e = ops.get(i).accept(this);
-      args.add(isValue ? coerce(e, type.kind()) : e);
+      translated.add(e);
+      if (isValue) {
+        values.add(e);
+      }
+    }
+    type = widened(type, values);
+    List<Expr> args = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      boolean isValue = i % 2 == 1 || i == ops.size() - 1;
+      args.add(isValue ? coerce(translated.get(i), type.kind()) : translated.get(i));
     }
     return new Expr.Call(Operator.CASE, args, type);
   }
 
   private Expr coalesce(RexCall call) {
     ColumnType type = resultType(call);
-    List<Expr> args = new ArrayList<>();
+    List<Expr> translated = new ArrayList<>();
     for (RexNode operand : call.getOperands()) {
-      args.add(coerce(operand.accept(this), type.kind()));
+      translated.add(operand.accept(this));
+    }
+    type = widened(type, translated);
+    List<Expr> args = new ArrayList<>();
+    for (Expr e : translated) {
+      args.add(coerce(e, type.kind()));
     }
     return new Expr.Call(Operator.COALESCE, args, type);
   }
