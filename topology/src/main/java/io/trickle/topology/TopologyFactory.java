@@ -17,6 +17,7 @@ import io.trickle.topology.processor.FilterProcessorSupplier;
 import io.trickle.topology.processor.JoinProcessorSupplier;
 import io.trickle.topology.processor.MaterializeProcessorSupplier;
 import io.trickle.topology.processor.ProjectProcessorSupplier;
+import io.trickle.topology.processor.KeylessSourceProcessorSupplier;
 import io.trickle.topology.processor.SourceProcessorSupplier;
 import io.trickle.topology.processor.UpstreamReadProcessorSupplier;
 import java.util.ArrayList;
@@ -165,7 +166,8 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   public List<String> visitSource(SourceOp op) {
     String parent = op.readsStreamTable() ? UpstreamReadProcessorSupplier.processorName(op.upstream())
         : DispatchProcessorSupplier.NAME;
-    topology.addProcessor(op.name(), new SourceProcessorSupplier(op), parent);
+    topology.addProcessor(op.name(), op.key().unique() || op.readsStreamTable()
+        ? new SourceProcessorSupplier(op) : new KeylessSourceProcessorSupplier(op), parent);
     return List.of(op.name());
   }
 

@@ -18,6 +18,7 @@ import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
@@ -84,11 +85,23 @@ public final class SupportCheck {
             op.getName() + (op.isAll() && !op.getName().endsWith(" ALL") ? " ALL" : "")
                 + " is not supported yet");
       }
-      case WITH -> throw unsupported(((SqlWith) node).withList,
-          "WITH (common table expressions) is not supported yet");
+      case WITH -> with((SqlWith) node, top);
       case VALUES -> throw unsupported(node, "VALUES is not supported yet");
       default -> throw unsupported(node, node.getKind() + " is not supported yet");
     }
+  }
+
+  /** Calcite inlines each CTE where it is referenced; a CTE read twice is a shared subplan. */
+  private void with(SqlWith with, boolean top) {
+    for (SqlNode item : with.withList) {
+      SqlWithItem w = (SqlWithItem) item;
+      if (w.recursive != null && w.recursive.booleanValue()) {
+        throw unsupported(w, "WITH RECURSIVE is not supported (a recursive query has no"
+            + " incremental maintenance in trickle yet)");
+      }
+      query(w.query, false);
+    }
+    query(with.body, top);
   }
 
   private void limit(SqlNode offset, SqlNode fetch) {
@@ -150,11 +163,23 @@ public final class SupportCheck {
       }
       case JOIN -> join((SqlJoin) node);
       case SELECT, ORDER_BY, UNION, INTERSECT, EXCEPT, WITH, VALUES -> query(node, false);
-      case LATERAL -> throw unsupported(node, "LATERAL is not supported yet");
+      case LATERAL -> lateral((SqlCall) node);
       case UNNEST -> throw unsupported(node, "UNNEST is not supported yet");
       case TABLESAMPLE -> throw unsupported(node, "TABLESAMPLE is not supported yet");
       case COLLECTION_TABLE -> throw unsupported(node, "table functions are not supported yet");
       default -> throw unsupported(node, node.getKind() + " in FROM is not supported yet");
+    }
+  }
+
+  /**
+   * A LATERAL subquery is a correlated subquery in FROM: Calcite decorrelates it into joins and
+   * aggregates, and one it cannot decorrelate fails in translation.
+   */
+  private void lateral(SqlCall lateral) {
+    SqlNode inner = lateral.operand(0);
+    switch (inner.getKind()) {
+      case SELECT, ORDER_BY, UNION, INTERSECT, EXCEPT, WITH, VALUES -> query(inner, false);
+      default -> from(inner);
     }
   }
 
@@ -204,16 +229,33 @@ public final class SupportCheck {
       return;
     }
     switch (call.getKind()) {
-      case SELECT, ORDER_BY, UNION, INTERSECT, EXCEPT, WITH, VALUES, SCALAR_QUERY ->
-          throw unsupported(node, "subqueries are not supported yet");
+      case SELECT, ORDER_BY, UNION, INTERSECT, EXCEPT, WITH, VALUES -> {
+        // A scalar subquery: decorrelated into a join with an aggregate (SINGLE_VALUE when it
+        // is not already an aggregate), so more than one row is an error as in PostgreSQL.
+        query(node, false);
+        return;
+      }
       case EXISTS -> {
         // Subquery removal and decorrelation turn it into a semi-join (or a join with a
         // distinct aggregate); a correlation that cannot be removed fails in translation.
         query(call.operand(0), false);
         return;
       }
-      case SOME, ALL -> throw unsupported(node, call.getOperator().getName()
-          + " (subquery comparison) is not supported yet");
+      case SOME, ALL -> {
+        // x op ANY/ALL (subquery): rewritten into a join with a global or grouped aggregate of
+        // the subquery (its MIN or MAX, its row count and its non-NULL count).
+        expr(call.operand(0));
+        SqlNode right = call.operand(1);
+        if (right instanceof SqlNodeList list && list.size() == 1) {
+          right = list.get(0);
+        }
+        switch (right.getKind()) {
+          case SELECT, ORDER_BY, UNION, INTERSECT, EXCEPT, WITH, VALUES -> query(right, false);
+          default -> throw unsupported(node, call.getOperator().getName()
+              + " over an array or list is not supported yet");
+        }
+        return;
+      }
       case OVER -> throw unsupported(node, "window functions (OVER) are not supported yet");
       case FILTER -> throw unsupported(node, "aggregate FILTER (WHERE ...) is not supported yet");
       case WITHIN_GROUP -> throw unsupported(node, "WITHIN GROUP is not supported yet");

@@ -9,11 +9,19 @@ import java.util.Objects;
  */
 public record AggCall(Kind kind, int arg, ColumnType type, String name) {
   public enum Kind {
-    COUNT_STAR, COUNT, SUM, AVG, MIN, MAX;
+    COUNT_STAR, COUNT, SUM, AVG, MIN, MAX,
+    /**
+     * The value of a scalar subquery's only row: NULL over no rows, an error (PostgreSQL's
+     * "more than one row returned by a subquery used as an expression") over several.
+     */
+    SINGLE_VALUE;
 
-    /** MIN and MAX keep a sorted multiset per group; the others are running sums. */
+    /**
+     * MIN, MAX and SINGLE_VALUE keep a sorted multiset per group (SINGLE_VALUE to find the row
+     * left when a second one is retracted); the others are running sums.
+     */
     public boolean needsSortedState() {
-      return this == MIN || this == MAX;
+      return this == MIN || this == MAX || this == SINGLE_VALUE;
     }
   }
 

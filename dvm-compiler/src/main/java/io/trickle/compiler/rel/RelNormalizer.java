@@ -53,7 +53,7 @@ public final class RelNormalizer {
     RelNode decorrelated = RelDecorrelator.decorrelateQuery(subQueries.findBestExp(),
         RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null));
     HepPlanner planner = new HepPlanner(PROGRAM);
-    planner.setRoot(decorrelated);
+    planner.setRoot(NotNullEquiJoins.rewrite(decorrelated));
     return planner.findBestExp();
   }
 }

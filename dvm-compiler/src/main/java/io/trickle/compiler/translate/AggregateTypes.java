@@ -29,6 +29,8 @@ final class AggregateTypes {
         default -> null;
       };
       case MIN, MAX -> in.kind() == Kind.BOOLEAN ? null : withoutTypmod(in);
+      // A scalar subquery keeps its column's type, typmod included.
+      case SINGLE_VALUE -> in;
     };
   }
 

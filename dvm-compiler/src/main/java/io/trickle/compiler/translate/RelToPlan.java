@@ -297,6 +297,7 @@ final class RelToPlan implements RelShuttle {
       case AVG -> AggCall.Kind.AVG;
       case MIN -> AggCall.Kind.MIN;
       case MAX -> AggCall.Kind.MAX;
+      case SINGLE_VALUE -> AggCall.Kind.SINGLE_VALUE;
       default -> throw new CompileException(pos, "aggregate function " + fn.toLowerCase(
           java.util.Locale.ROOT) + "() is not supported yet");
     };

@@ -43,7 +43,17 @@ final class AggregateMath {
       case AVG -> acc.nonNull[i] == 0 || acc.sums[i] == null ? null
           : average(displayed(acc, i), acc.nonNull[i], agg.type());
       case MIN, MAX -> acc.extremes[i];
+      case SINGLE_VALUE -> singleValue(acc, i);
     };
+  }
+
+  /** PostgreSQL raises the error when the subquery runs; here, when its group gains a second row. */
+  private static Object singleValue(Accumulator acc, int i) {
+    if (acc.count > 1) {
+      throw new EvalException("21000", "more than one row returned by a subquery used as an"
+          + " expression");
+    }
+    return acc.count == 1 ? acc.extremes[i] : null;
   }
 
   /** A numeric sum at the largest scale among the current inputs, as PostgreSQL keeps it. */
