@@ -15,8 +15,6 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
-import org.apache.calcite.sql.SqlSelectKeyword;
-import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -58,20 +56,15 @@ public final class SupportCheck {
     switch (node.getKind()) {
       case SELECT -> select((SqlSelect) node);
       case ORDER_BY -> {
+        // ORDER BY alone is dropped (a stream table is an unordered set); with LIMIT it is a TopK.
         SqlOrderBy orderBy = (SqlOrderBy) node;
-        if (orderBy.orderList != null && !orderBy.orderList.isEmpty()) {
-          throw unsupported(orderBy.orderList, "ORDER BY is not supported yet (a stream table is an"
-              + " unordered set of rows)");
-        }
-        limit(orderBy.offset, orderBy.fetch);
+        orderList(orderBy.orderList);
         query(orderBy.query, top);
       }
       case UNION, INTERSECT, EXCEPT -> {
-        SqlCall call = (SqlCall) node;
-        SqlSetOperator op = (SqlSetOperator) call.getOperator();
-        throw new CompileException(keywordBefore(call.operand(1), op.getName()),
-            op.getName() + (op.isAll() && !op.getName().endsWith(" ALL") ? " ALL" : "")
-                + " is not supported yet");
+        for (SqlNode operand : ((SqlCall) node).getOperandList()) {
+          query(operand, false);
+        }
       }
       case WITH -> throw unsupported(((SqlWith) node).withList,
           "WITH (common table expressions) is not supported yet");
@@ -80,25 +73,23 @@ public final class SupportCheck {
     }
   }
 
-  private void limit(SqlNode offset, SqlNode fetch) {
-    if (fetch != null) {
-      throw unsupported(fetch, "LIMIT/FETCH is not supported yet");
+  /** ORDER BY items: expressions, possibly wrapped in DESC and NULLS FIRST/LAST. */
+  private void orderList(SqlNodeList items) {
+    if (items == null) {
+      return;
     }
-    if (offset != null) {
-      throw unsupported(offset, "OFFSET is not supported yet");
+    for (SqlNode item : items) {
+      SqlNode e = item;
+      while (e.getKind() == SqlKind.DESCENDING || e.getKind() == SqlKind.NULLS_FIRST
+          || e.getKind() == SqlKind.NULLS_LAST) {
+        e = ((SqlCall) e).operand(0);
+      }
+      expr(e);
     }
   }
 
   private void select(SqlSelect select) {
-    if (select.isDistinct()) {
-      SqlNode keyword = select.getModifierNode(SqlSelectKeyword.DISTINCT);
-      throw unsupported(keyword != null ? keyword : select, "SELECT DISTINCT is not supported yet");
-    }
-    if (select.getOrderList() != null && !select.getOrderList().isEmpty()) {
-      throw unsupported(select.getOrderList(), "ORDER BY is not supported yet (a stream table is"
-          + " an unordered set of rows)");
-    }
-    limit(select.getOffset(), select.getFetch());
+    orderList(select.getOrderList());
     if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
       throw unsupported(select.getWindowList(), "WINDOW clauses are not supported yet");
     }
