@@ -43,6 +43,8 @@ public final class SupportCheck {
       SqlKind.IN, SqlKind.NOT_IN, SqlKind.BETWEEN, SqlKind.AS);
 
   private final StreamTableDefinition def;
+  /** How many EXISTS / IN (subquery) predicates enclose the query being checked. */
+  private int subqueryPredicates;
 
   private SupportCheck(StreamTableDefinition def) {
     this.def = def;
@@ -58,6 +60,7 @@ public final class SupportCheck {
       case ORDER_BY -> {
         // ORDER BY alone is dropped (a stream table is an unordered set); with LIMIT it is a TopK.
         SqlOrderBy orderBy = (SqlOrderBy) node;
+        limitInPredicate(orderBy.fetch, orderBy.offset);
         orderList(orderBy.orderList);
         query(orderBy.query, top);
       }
@@ -88,7 +91,19 @@ public final class SupportCheck {
     }
   }
 
+  /**
+   * Decorrelating a LIMIT inside EXISTS / IN needs a row number per correlation value, which has
+   * no operator yet; LIMIT in a FROM subquery is a TopK.
+   */
+  private void limitInPredicate(SqlNode fetch, SqlNode offset) {
+    if (subqueryPredicates > 0 && (fetch != null || offset != null)) {
+      throw unsupported(fetch != null ? fetch : offset, "LIMIT/OFFSET inside an EXISTS or IN"
+          + " subquery is not supported yet");
+    }
+  }
+
   private void select(SqlSelect select) {
+    limitInPredicate(select.getFetch(), select.getOffset());
     orderList(select.getOrderList());
     if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
       throw unsupported(select.getWindowList(), "WINDOW clauses are not supported yet");
@@ -189,7 +204,9 @@ public final class SupportCheck {
       case EXISTS -> {
         // Subquery removal and decorrelation turn it into a semi-join (or a join with a
         // distinct aggregate); a correlation that cannot be removed fails in translation.
+        subqueryPredicates++;
         query(call.operand(0), false);
+        subqueryPredicates--;
         return;
       }
       case SOME, ALL -> throw unsupported(node, call.getOperator().getName()
@@ -219,7 +236,9 @@ public final class SupportCheck {
         // IN / NOT IN (subquery): rewritten into joins with aggregates (NOT IN keeps its NULL
         // semantics through the count of subquery rows and of non-NULL subquery values).
         expr(call.operand(0));
+        subqueryPredicates++;
         query(list, false);
+        subqueryPredicates--;
         return;
       }
     }
