@@ -8,7 +8,10 @@ import io.trickle.compiler.plan.Op;
 import io.trickle.compiler.plan.OpVisitor;
 import io.trickle.compiler.plan.Plan;
 import io.trickle.compiler.plan.ProjectOp;
+import io.trickle.compiler.plan.SetOperationOp;
 import io.trickle.compiler.plan.SourceOp;
+import io.trickle.compiler.plan.TopKOp;
+import io.trickle.compiler.plan.UnionAllOp;
 import io.trickle.topology.processor.AggregateProcessorSupplier;
 import io.trickle.topology.processor.AlignProcessorSupplier;
 import io.trickle.topology.processor.AlignedOutputProcessorSupplier;
@@ -18,7 +21,10 @@ import io.trickle.topology.processor.JoinProcessorSupplier;
 import io.trickle.topology.processor.MaterializeProcessorSupplier;
 import io.trickle.topology.processor.ProjectProcessorSupplier;
 import io.trickle.topology.processor.KeylessSourceProcessorSupplier;
+import io.trickle.topology.processor.SetOperationProcessorSupplier;
 import io.trickle.topology.processor.SourceProcessorSupplier;
+import io.trickle.topology.processor.TopKProcessorSupplier;
+import io.trickle.topology.processor.UnionAllProcessorSupplier;
 import io.trickle.topology.processor.UpstreamReadProcessorSupplier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -199,6 +205,37 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   public List<String> visitAggregate(AggregateOp op) {
     addOperator(op.name(), new AggregateProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
+  }
+
+  @Override
+  public List<String> visitTopK(TopKOp op) {
+    addOperator(op.name(), new TopKProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
+  }
+
+  /** One pass-through processor per input, so an input used twice is summed twice. */
+  @Override
+  public List<String> visitUnionAll(UnionAllOp op) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < op.inputs().size(); i++) {
+      String name = UnionAllProcessorSupplier.processorName(op, i);
+      addOperator(name, new UnionAllProcessorSupplier(op, i), parents(op.inputs().get(i)));
+      names.add(name);
+    }
+    return names;
+  }
+
+  /** One processor per input, sharing the counts store (like the two sides of a join). */
+  @Override
+  public List<String> visitSetOperation(SetOperationOp op) {
+    var stores = SetOperationProcessorSupplier.storesOf(op);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < op.inputs().size(); i++) {
+      String name = SetOperationProcessorSupplier.processorName(op, i);
+      addOperator(name, new SetOperationProcessorSupplier(op, i, stores), parents(op.inputs().get(i)));
+      names.add(name);
+    }
+    return names;
   }
 
   @Override

@@ -109,6 +109,23 @@ public final class SqlPositions {
         ? pos(select.getSelectList().get(0)) : start();
   }
 
+  /** The outermost ORDER BY list, else its LIMIT/FETCH or OFFSET, else the query start. */
+  public SqlPos orderBy() {
+    SqlNodeList order = null;
+    SqlNode fetch = null;
+    if (query instanceof SqlOrderBy o) {
+      order = o.orderList;
+      fetch = o.fetch != null ? o.fetch : o.offset;
+    } else if (select != null) {
+      order = select.getOrderList();
+      fetch = select.getFetch() != null ? select.getFetch() : select.getOffset();
+    }
+    if (order != null && !order.isEmpty()) {
+      return pos(order.get(0));
+    }
+    return fetch != null ? pos(fetch) : start();
+  }
+
   /** The GROUP BY list, or else the first aggregate call in the select list or HAVING. */
   public SqlPos aggregate() {
     if (select == null) {

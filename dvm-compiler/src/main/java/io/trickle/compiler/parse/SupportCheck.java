@@ -15,8 +15,6 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
-import org.apache.calcite.sql.SqlSelectKeyword;
-import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -57,6 +55,8 @@ public final class SupportCheck {
       SqlKind.IN, SqlKind.NOT_IN, SqlKind.BETWEEN, SqlKind.AS);
 
   private final StreamTableDefinition def;
+  /** How many EXISTS / IN (subquery) predicates enclose the query being checked. */
+  private int subqueryPredicates;
 
   private SupportCheck(StreamTableDefinition def) {
     this.def = def;
@@ -70,20 +70,16 @@ public final class SupportCheck {
     switch (node.getKind()) {
       case SELECT -> select((SqlSelect) node);
       case ORDER_BY -> {
+        // ORDER BY alone is dropped (a stream table is an unordered set); with LIMIT it is a TopK.
         SqlOrderBy orderBy = (SqlOrderBy) node;
-        if (orderBy.orderList != null && !orderBy.orderList.isEmpty()) {
-          throw unsupported(orderBy.orderList, "ORDER BY is not supported yet (a stream table is an"
-              + " unordered set of rows)");
-        }
-        limit(orderBy.offset, orderBy.fetch);
+        limitInPredicate(orderBy.fetch, orderBy.offset);
+        orderList(orderBy.orderList);
         query(orderBy.query, top);
       }
       case UNION, INTERSECT, EXCEPT -> {
-        SqlCall call = (SqlCall) node;
-        SqlSetOperator op = (SqlSetOperator) call.getOperator();
-        throw new CompileException(keywordBefore(call.operand(1), op.getName()),
-            op.getName() + (op.isAll() && !op.getName().endsWith(" ALL") ? " ALL" : "")
-                + " is not supported yet");
+        for (SqlNode operand : ((SqlCall) node).getOperandList()) {
+          query(operand, false);
+        }
       }
       case WITH -> with((SqlWith) node, top);
       case VALUES -> throw unsupported(node, "VALUES is not supported yet");
@@ -104,25 +100,35 @@ public final class SupportCheck {
     query(with.body, top);
   }
 
-  private void limit(SqlNode offset, SqlNode fetch) {
-    if (fetch != null) {
-      throw unsupported(fetch, "LIMIT/FETCH is not supported yet");
+  /** ORDER BY items: expressions, possibly wrapped in DESC and NULLS FIRST/LAST. */
+  private void orderList(SqlNodeList items) {
+    if (items == null) {
+      return;
     }
-    if (offset != null) {
-      throw unsupported(offset, "OFFSET is not supported yet");
+    for (SqlNode item : items) {
+      SqlNode e = item;
+      while (e.getKind() == SqlKind.DESCENDING || e.getKind() == SqlKind.NULLS_FIRST
+          || e.getKind() == SqlKind.NULLS_LAST) {
+        e = ((SqlCall) e).operand(0);
+      }
+      expr(e);
+    }
+  }
+
+  /**
+   * Decorrelating a LIMIT inside EXISTS / IN needs a row number per correlation value, which has
+   * no operator yet; LIMIT in a FROM subquery is a TopK.
+   */
+  private void limitInPredicate(SqlNode fetch, SqlNode offset) {
+    if (subqueryPredicates > 0 && (fetch != null || offset != null)) {
+      throw unsupported(fetch != null ? fetch : offset, "LIMIT/OFFSET inside an EXISTS or IN"
+          + " subquery is not supported yet");
     }
   }
 
   private void select(SqlSelect select) {
-    if (select.isDistinct()) {
-      SqlNode keyword = select.getModifierNode(SqlSelectKeyword.DISTINCT);
-      throw unsupported(keyword != null ? keyword : select, "SELECT DISTINCT is not supported yet");
-    }
-    if (select.getOrderList() != null && !select.getOrderList().isEmpty()) {
-      throw unsupported(select.getOrderList(), "ORDER BY is not supported yet (a stream table is"
-          + " an unordered set of rows)");
-    }
-    limit(select.getOffset(), select.getFetch());
+    limitInPredicate(select.getFetch(), select.getOffset());
+    orderList(select.getOrderList());
     if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
       throw unsupported(select.getWindowList(), "WINDOW clauses are not supported yet");
     }
@@ -238,7 +244,9 @@ public final class SupportCheck {
       case EXISTS -> {
         // Subquery removal and decorrelation turn it into a semi-join (or a join with a
         // distinct aggregate); a correlation that cannot be removed fails in translation.
+        subqueryPredicates++;
         query(call.operand(0), false);
+        subqueryPredicates--;
         return;
       }
       case SOME, ALL -> {
@@ -300,7 +308,9 @@ public final class SupportCheck {
         // IN / NOT IN (subquery): rewritten into joins with aggregates (NOT IN keeps its NULL
         // semantics through the count of subquery rows and of non-NULL subquery values).
         expr(call.operand(0));
+        subqueryPredicates++;
         query(list, false);
+        subqueryPredicates--;
         return;
       }
     }

@@ -26,7 +26,11 @@ public final class TextCollationCheck {
         ? use.function() + "(" + (use.column() != null ? use.column() : "...") + ")"
         : "the comparison " + use.function()
             + (use.column() != null ? " on " + use.column() : "");
-    SqlPositions.Construct construct = use.view() != null
+    SqlPositions.Construct construct = use.function().equals("ORDER BY")
+        ? new SqlPositions.Construct(use.view() != null ? positions.table(use.view())
+            : positions.orderBy(), "ORDER BY " + (use.column() != null ? use.column() : "...")
+            + " with LIMIT" + (use.view() != null ? " in view " + use.view() : ""))
+        : use.view() != null
         ? new SqlPositions.Construct(positions.table(use.view()),
             fallback + " in view " + use.view())
         : positions.ordering(use.function(), use.aggregate(), use.column())

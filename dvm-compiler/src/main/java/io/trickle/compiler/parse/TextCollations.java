@@ -166,6 +166,9 @@ final class TextCollations {
   }
 
   private void check(Node node, Node query, String view) {
+    if ("QUERY".equals(node.type())) {
+      checkSortUnderLimit(node, view);
+    }
     PgCollation input = collations.get(node.oid("inputcollid"));
     if (input != null && !input.ordersByCodePoint()) {
       Named ordering = switch (node.type()) {
@@ -190,6 +193,42 @@ final class TextCollations {
         }
       }
     }
+  }
+
+  /**
+   * ORDER BY under LIMIT (or DISTINCT ON) decides which rows a query returns, so it orders text
+   * like {@code <} does; an ORDER BY alone does not (a stream table is unordered) and is allowed.
+   */
+  private void checkSortUnderLimit(Node query, String view) {
+    if (query.get("limitCount") == null && !"true".equals(query.scalar("hasDistinctOn"))) {
+      return;
+    }
+    for (Object clause : query.list("sortClause")) {
+      if (!(clause instanceof Node sort)) {
+        continue;
+      }
+      for (Object entry : query.list("targetList")) {
+        if (entry instanceof Node te && te.get("expr") != null
+            && java.util.Objects.equals(te.scalar("ressortgroupref"), sort.scalar("tleSortGroupRef"))) {
+          PgCollation c = collations.get(resultCollation(te.get("expr")));
+          if (c != null && !c.ordersByCodePoint()) {
+            uses.add(new TextCollationUse(TextCollationUse.Kind.ORDERING, "ORDER BY", false,
+                te.scalar("resname"), c, view));
+          }
+        }
+      }
+    }
+  }
+
+  /** The collation an expression node produces ({@code varcollid}, {@code opcollid}, ...). */
+  private static long resultCollation(Node expr) {
+    for (Map.Entry<String, Object> f : expr.fields().entrySet()) {
+      String name = f.getKey();
+      if ((name.endsWith("collid") && !name.equals("inputcollid")) || name.equals("collOid")) {
+        return f.getValue() instanceof String s ? Long.parseLong(s) : 0;
+      }
+    }
+    return 0;
   }
 
   private static String firstArgColumn(Node node, Node query) {

@@ -13,4 +13,10 @@ public interface OpVisitor<R> {
   R visitAggregate(AggregateOp op);
 
   R visitMaterialize(MaterializeOp op);
+
+  R visitTopK(TopKOp op);
+
+  R visitUnionAll(UnionAllOp op);
+
+  R visitSetOperation(SetOperationOp op);
 }

@@ -54,6 +54,10 @@ final class OpPositions {
     return sql.aggregate();
   }
 
+  SqlPos orderBy() {
+    return sql.orderBy();
+  }
+
   SqlPos start() {
     return sql.start();
   }

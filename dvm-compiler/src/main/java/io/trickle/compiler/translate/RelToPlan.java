@@ -12,6 +12,7 @@ import io.trickle.compiler.plan.FilterOp;
 import io.trickle.compiler.plan.JoinOp;
 import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.RowKey;
+import io.trickle.compiler.plan.SetOperationOp;
 import io.trickle.compiler.plan.SourceOp;
 import io.trickle.compiler.plan.SqlPos;
 import io.trickle.compiler.rel.PgTable;
@@ -24,6 +25,7 @@ import org.apache.calcite.rel.RelShuttle;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalAggregate;
@@ -327,22 +329,35 @@ final class RelToPlan implements RelShuttle {
 
   @Override
   public RelNode visit(LogicalSort sort) {
-    return unsupported(sort, "ORDER BY / LIMIT / OFFSET");
+    Bound in = translate(sort.getInput());
+    boolean topK = sort.fetch != null || sort.offset != null;
+    return put(sort, SortTranslator.translate(sort, in, topK ? nextId() : 0, positions.orderBy()));
   }
 
   @Override
   public RelNode visit(LogicalUnion union) {
-    return unsupported(union, union.all ? "UNION ALL" : "UNION");
+    return setOperation(union, union.all ? null : SetOperationOp.Kind.UNION);
   }
 
   @Override
   public RelNode visit(LogicalIntersect intersect) {
-    return unsupported(intersect, "INTERSECT");
+    return setOperation(intersect, intersect.all ? SetOperationOp.Kind.INTERSECT_ALL
+        : SetOperationOp.Kind.INTERSECT);
   }
 
   @Override
   public RelNode visit(LogicalMinus minus) {
-    return unsupported(minus, "EXCEPT");
+    return setOperation(minus, minus.all ? SetOperationOp.Kind.EXCEPT_ALL
+        : SetOperationOp.Kind.EXCEPT);
+  }
+
+  private RelNode setOperation(SetOp setOp, SetOperationOp.Kind kind) {
+    List<Bound> inputs = new ArrayList<>();
+    for (RelNode in : setOp.getInputs()) {
+      inputs.add(translate(in));
+    }
+    return put(setOp, Bound.dense(SetOperationTranslator.translate(setOp, kind, inputs,
+        this::nextId, positions.start())));
   }
 
   @Override

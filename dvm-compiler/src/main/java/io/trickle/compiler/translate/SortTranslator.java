@@ -1,0 +1,66 @@
+package io.trickle.compiler.translate;
+
+import io.trickle.compiler.CompileException;
+import io.trickle.compiler.plan.SqlPos;
+import io.trickle.compiler.plan.TopKOp;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+
+/**
+ * ORDER BY / LIMIT / OFFSET. A stream table is an unordered set of rows, so an ORDER BY without
+ * LIMIT or OFFSET changes nothing and is dropped; with a LIMIT it becomes a {@link TopKOp}.
+ */
+final class SortTranslator {
+  private SortTranslator() {}
+
+  /** @return {@code in} itself when the sort only orders */
+  static Bound translate(Sort sort, Bound in, int id, SqlPos pos) {
+    if (sort.fetch == null && sort.offset == null) {
+      return in;
+    }
+    long offset = sort.offset == null ? 0 : count(sort.offset, "OFFSET", pos);
+    if (sort.fetch == null) {
+      throw new CompileException(pos, "OFFSET without LIMIT is not supported yet (every change"
+          + " before the offset would shift all later rows); add a LIMIT");
+    }
+    long limit = count(sort.fetch, "LIMIT", pos);
+    List<TopKOp.SortKey> keys = new ArrayList<>();
+    for (RelFieldCollation fc : sort.getCollation().getFieldCollations()) {
+      keys.add(sortKey(fc, in, pos));
+    }
+    return new Bound(new TopKOp(id, pos, in.op(), List.of(), keys, offset, limit), in.fields(),
+        in.unavailable());
+  }
+
+  static TopKOp.SortKey sortKey(RelFieldCollation fc, Bound in, SqlPos pos) {
+    int column = in.column(fc.getFieldIndex(), pos);
+    boolean descending = fc.getDirection().isDescending();
+    boolean nullsFirst = switch (fc.nullDirection) {
+      case FIRST -> true;
+      case LAST -> false;
+      // PostgreSQL: NULLs sort as larger than every value.
+      case UNSPECIFIED -> descending;
+    };
+    return new TopKOp.SortKey(column, descending, nullsFirst);
+  }
+
+  private static long count(RexNode node, String clause, SqlPos pos) {
+    if (!(node instanceof RexLiteral literal) || literal.getValueAs(BigDecimal.class) == null) {
+      throw new CompileException(pos, clause + " must be a constant number");
+    }
+    BigDecimal v = literal.getValueAs(BigDecimal.class);
+    if (v.signum() < 0) {
+      throw new CompileException(pos, clause + " must not be negative");
+    }
+    try {
+      return v.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new CompileException(pos, clause + " " + v + " is not a whole number that fits a bigint");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.trickle.topology.processor;
+
+import io.trickle.compiler.plan.TopKOp;
+import io.trickle.topology.TrickleMetrics;
+import io.trickle.topology.state.ByteReader;
+import io.trickle.topology.state.ByteWriter;
+import io.trickle.topology.state.KeyCodec;
+import io.trickle.topology.state.RowCodec;
+import io.trickle.topology.state.SortKeyCodec;
+import io.trickle.topology.state.StateStores;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * ORDER BY ... LIMIT n OFFSET m per partition. State {@code topk-N-sorted} is the input as an
+ * ordered multiset: key = [partition key, length-prefixed][{@link SortKeyCodec} sort key][exact
+ * row], value = [multiplicity][row]; the exact row ends the key, so equal sort keys are ordered
+ * by the row's encoding (deterministic). The window, positions [m, m+n) counting multiplicity, is
+ * the first m+n entries of the partition's range. A change whose key sorts after a full window
+ * only updates the store; otherwise the window is read before and after the update and only the
+ * difference is emitted. Cost: O(m+n) reads, never a scan of the whole input.
+ */
+public final class TopKProcessorSupplier implements ProcessorSupplier<Object, Msg, Object, Msg> {
+  private final TopKOp op;
+
+  public TopKProcessorSupplier(TopKOp op) {
+    this.op = op;
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    return Set.of(StateStores.persistent(op.storeNames().get(0)));
+  }
+
+  @Override
+  public OperatorProcessor get() {
+    return new TopKProcessor();
+  }
+
+  /** One distinct row of a window and how many of its copies are inside the window. */
+  private record Slot(Object[] row, long copies) {}
+
+  private final class TopKProcessor extends OperatorProcessor {
+    private final int[] partitionColumns = KeyCodec.toArray(op.partitionKeys());
+    private final long end = op.offset() + op.limit();
+    private KeyValueStore<Bytes, byte[]> sorted;
+    private Sensor negativeCounts;
+
+    TopKProcessor() {
+      super(op, op.name());
+    }
+
+    @Override
+    protected void openOperator() {
+      sorted = store(op.storeNames().get(0));
+      negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
+    }
+
+    @Override
+    protected void onChange(Msg.Change change, Record<Object, Msg> record) {
+      if (op.limit() == 0) {
+        return;
+      }
+      Object[] row = change.row();
+      byte[] prefix = new ByteWriter(32).writeLengthPrefixed(
+          KeyCodec.encode(row, partitionColumns)).toByteArray();
+      ByteWriter k = new ByteWriter(prefix.length + 64).writeBytes(prefix);
+      for (TopKOp.SortKey s : op.sortKeys()) {
+        SortKeyCodec.write(k, row[s.column()], s.descending(), s.nullsFirst());
+      }
+      byte[] rowBytes = RowCodec.encode(row);
+      Bytes key = Bytes.wrap(k.writeBytes(rowBytes).toByteArray());
+
+      Bytes[] last = new Bytes[1];
+      Map<Bytes, Slot> before = window(prefix, last);
+      boolean afterFullWindow = last[0] != null && key.compareTo(last[0]) > 0;
+      update(key, row, change.weight());
+      if (afterFullWindow) {
+        return;
+      }
+      Map<Bytes, Slot> after = window(prefix, null);
+      for (Map.Entry<Bytes, Slot> e : before.entrySet()) {
+        Slot now = after.get(e.getKey());
+        long diff = (now == null ? 0 : now.copies()) - e.getValue().copies();
+        if (diff < 0) {
+          emit(record, e.getValue().row(), diff);
+        }
+      }
+      for (Map.Entry<Bytes, Slot> e : after.entrySet()) {
+        Slot was = before.get(e.getKey());
+        long diff = e.getValue().copies() - (was == null ? 0 : was.copies());
+        if (diff > 0) {
+          emit(record, e.getValue().row(), diff);
+        }
+      }
+    }
+
+    private void update(Bytes key, Object[] row, long weight) {
+      byte[] stored = sorted.get(key);
+      long count = (stored == null ? 0 : new ByteReader(stored).readLong()) + weight;
+      if (count == 0) {
+        sorted.delete(key);
+      } else {
+        if (count < 0) {
+          negativeCounts.record();
+        }
+        ByteWriter v = new ByteWriter(64).writeLong(count);
+        RowCodec.writeRow(v, row);
+        sorted.put(key, v.toByteArray());
+      }
+    }
+
+    /**
+     * The rows at positions [offset, offset + limit) of the partition, by store key. If the
+     * window is full, {@code last[0]} (when given) is set to the key at position offset+limit-1.
+     */
+    private Map<Bytes, Slot> window(byte[] prefix, Bytes[] last) {
+      Map<Bytes, Slot> out = new LinkedHashMap<>();
+      long position = 0;
+      try (KeyValueIterator<Bytes, byte[]> it = sorted.prefixScan(Bytes.wrap(prefix),
+          new BytesSerializer())) {
+        while (position < end && it.hasNext()) {
+          KeyValue<Bytes, byte[]> kv = it.next();
+          ByteReader r = new ByteReader(kv.value);
+          long count = r.readLong();
+          if (count <= 0) {
+            continue;
+          }
+          long from = Math.max(position, op.offset());
+          long to = Math.min(position + count, end);
+          if (to > from) {
+            out.put(kv.key, new Slot(RowCodec.readRow(r), to - from));
+          }
+          position += count;
+          if (position >= end && last != null) {
+            last[0] = kv.key;
+          }
+        }
+      }
+      return out;
+    }
+  }
+}
