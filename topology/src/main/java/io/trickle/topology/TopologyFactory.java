@@ -9,6 +9,7 @@ import io.trickle.compiler.plan.OpVisitor;
 import io.trickle.compiler.plan.Plan;
 import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.SourceOp;
+import io.trickle.compiler.plan.WindowOp;
 import io.trickle.topology.processor.AggregateProcessorSupplier;
 import io.trickle.topology.processor.AlignProcessorSupplier;
 import io.trickle.topology.processor.AlignedOutputProcessorSupplier;
@@ -19,6 +20,7 @@ import io.trickle.topology.processor.MaterializeProcessorSupplier;
 import io.trickle.topology.processor.ProjectProcessorSupplier;
 import io.trickle.topology.processor.SourceProcessorSupplier;
 import io.trickle.topology.processor.UpstreamReadProcessorSupplier;
+import io.trickle.topology.processor.WindowProcessorSupplier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -196,6 +198,12 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   @Override
   public List<String> visitAggregate(AggregateOp op) {
     addOperator(op.name(), new AggregateProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
+  }
+
+  @Override
+  public List<String> visitWindow(WindowOp op) {
+    addOperator(op.name(), new WindowProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
   }
 

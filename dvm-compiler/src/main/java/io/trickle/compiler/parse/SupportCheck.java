@@ -28,6 +28,10 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 public final class SupportCheck {
   private static final Set<String> FUNCTIONS =
       Set.of("count", "sum", "avg", "min", "max", "coalesce", "nullif", "cast", "::");
+  /** Window functions; {@link io.trickle.compiler.translate.WindowTranslator} checks the rest. */
+  private static final Set<String> WINDOW_FUNCTIONS = Set.of("row_number", "rank", "dense_rank",
+      "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value",
+      "nth_value");
   private static final Set<String> TYPES = Set.of("BOOLEAN", "BOOL", "SMALLINT", "INT2", "INTEGER",
       "INT", "INT4", "BIGINT", "INT8", "DECIMAL", "NUMERIC", "DEC", "REAL", "FLOAT4", "FLOAT",
       "DOUBLE", "FLOAT8", "CHAR", "CHARACTER", "BPCHAR", "VARCHAR", "TEXT", "DATE", "TIME",
@@ -99,8 +103,10 @@ public final class SupportCheck {
           + " an unordered set of rows)");
     }
     limit(select.getOffset(), select.getFetch());
-    if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
-      throw unsupported(select.getWindowList(), "WINDOW clauses are not supported yet");
+    if (select.getWindowList() != null) {
+      for (SqlNode w : select.getWindowList()) {
+        window((org.apache.calcite.sql.SqlWindow) w);
+      }
     }
     if (select.getQualify() != null) {
       throw unsupported(select.getQualify(), "QUALIFY is not supported yet");
@@ -203,7 +209,10 @@ public final class SupportCheck {
       }
       case SOME, ALL -> throw unsupported(node, call.getOperator().getName()
           + " (subquery comparison) is not supported yet");
-      case OVER -> throw unsupported(node, "window functions (OVER) are not supported yet");
+      case OVER -> {
+        over(call);
+        return;
+      }
       case FILTER -> throw unsupported(node, "aggregate FILTER (WHERE ...) is not supported yet");
       case WITHIN_GROUP -> throw unsupported(node, "WITHIN GROUP is not supported yet");
       default -> { }
@@ -234,6 +243,33 @@ public final class SupportCheck {
     }
     for (SqlNode operand : call.getOperandList()) {
       expr(operand);
+    }
+  }
+
+  /** {@code f(args) OVER (window)}: a window function or an aggregate over a window. */
+  private void over(SqlCall over) {
+    SqlNode fn = over.operand(0);
+    if (fn instanceof SqlCall call && WINDOW_FUNCTIONS.contains(
+        call.getOperator().getName().toLowerCase(Locale.ROOT))) {
+      for (SqlNode operand : call.getOperandList()) {
+        expr(operand);
+      }
+    } else {
+      expr(fn);
+    }
+    if (over.operand(1) instanceof org.apache.calcite.sql.SqlWindow w) {
+      window(w);
+    }
+  }
+
+  private void window(org.apache.calcite.sql.SqlWindow w) {
+    expr(w.getPartitionList());
+    for (SqlNode item : w.getOrderList()) {
+      while (item.getKind() == SqlKind.DESCENDING || item.getKind() == SqlKind.NULLS_FIRST
+          || item.getKind() == SqlKind.NULLS_LAST) {
+        item = ((SqlCall) item).operand(0);
+      }
+      expr(item);
     }
   }
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * of the SQL it came from.
  */
 public abstract sealed class Op
-    permits SourceOp, FilterOp, ProjectOp, JoinOp, AggregateOp, MaterializeOp {
+    permits SourceOp, FilterOp, ProjectOp, JoinOp, AggregateOp, MaterializeOp, WindowOp {
 
   private final int id;
   private final SqlPos pos;

@@ -13,4 +13,6 @@ public interface OpVisitor<R> {
   R visitAggregate(AggregateOp op);
 
   R visitMaterialize(MaterializeOp op);
+
+  R visitWindow(WindowOp op);
 }

@@ -46,6 +46,15 @@ public final class CalciteFrontEnd {
       .withCaseSensitive(true);
 
 
+  /**
+   * AVG(x) OVER (...) stays one call instead of Calcite's SUM/COUNT expansion, whose fixed-scale
+   * division differs from PostgreSQL's numeric AVG; the window operator computes it natively.
+   */
+  private static final org.apache.calcite.sql2rel.SqlRexConvertletTable WINDOW_AVG_KEPT =
+      call -> call.getKind() == org.apache.calcite.sql.SqlKind.AVG
+          ? org.apache.calcite.sql2rel.StandardConvertletTable.INSTANCE::convertCall
+          : org.apache.calcite.sql2rel.StandardConvertletTable.INSTANCE.get(call);
+
   private final StreamTableDefinition def;
   private final Planner planner;
 
@@ -61,6 +70,7 @@ public final class CalciteFrontEnd {
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true))
+        .convertletTable(WINDOW_AVG_KEPT)
         .sqlToRelConverterConfig(SqlToRelConverter.config()
             .withExpand(false)
             // IN lists always become OR-ed equalities, never a join with VALUES.
