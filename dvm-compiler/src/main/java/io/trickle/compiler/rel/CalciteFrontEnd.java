@@ -55,6 +55,10 @@ public final class CalciteFrontEnd {
           ? org.apache.calcite.sql2rel.StandardConvertletTable.INSTANCE::convertCall
           : org.apache.calcite.sql2rel.StandardConvertletTable.INSTANCE.get(call);
 
+  /** {@code [CROSS|LEFT] JOIN [LATERAL] f(} or {@code LATERAL f(}: PostgreSQL's FROM f(...). */
+  private static final java.util.regex.Pattern SET_RETURNING_IN_FROM = java.util.regex.Pattern.compile(
+      "((?:(?:cross|left|inner)\\s+)?join\\s+)?(lateral\\s+)?(?!select\\b)([a-z_][a-z0-9_]*)\\s*\\(");
+
   private final StreamTableDefinition def;
   private final Planner planner;
 
@@ -173,6 +177,12 @@ public final class CalciteFrontEnd {
     }
     if (before.endsWith("interval")) {
       return "INTERVAL";
+    }
+    java.util.regex.Matcher srf = SET_RETURNING_IN_FROM.matcher(after);
+    if (srf.lookingAt() && (srf.group(1) != null || srf.group(2) != null
+        || before.endsWith("from") || before.endsWith(","))) {
+      return (srf.group(2) != null ? "LATERAL " : "") + srf.group(3)
+          + "() in FROM (a set-returning function)";
     }
     return null;
   }
