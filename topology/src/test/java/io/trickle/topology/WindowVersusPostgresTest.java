@@ -76,28 +76,28 @@ class WindowVersusPostgresTest {
     return action.list().ofMinSize(1).ofMaxSize(4).list().ofMinSize(1).ofMaxSize(20);
   }
 
-  @Property(tries = 15)
+  @Property(tries = 8)
   void ranking(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select id, row_number() over (partition by p order by o, id) as rn,"
         + " rank() over (partition by p order by o) as rk,"
         + " dense_rank() over (partition by p order by o) as dr from w", epochs);
   }
 
-  @Property(tries = 12)
+  @Property(tries = 8)
   void distributionAndNtile(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select id, percent_rank() over (partition by p order by o desc) as pr,"
         + " cume_dist() over (partition by p order by o desc nulls last) as cd,"
         + " ntile(3) over (partition by p order by o, id) as nt from w", epochs);
   }
 
-  @Property(tries = 12)
+  @Property(tries = 8)
   void lagLead(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select id, lag(v) over (partition by p order by o, id) as lg,"
         + " lead(v, 2, -1) over (partition by p order by o nulls first, id) as ld,"
         + " lag(n, 1, n) over (order by id) as ln from w", epochs);
   }
 
-  @Property(tries = 15)
+  @Property(tries = 8)
   void aggregatesOverDefaultFrameWithPeers(@ForAll("histories") List<List<Action>> epochs)
       throws Exception {
     check("select id, sum(v) over (partition by p order by o) as s,"
@@ -106,7 +106,7 @@ class WindowVersusPostgresTest {
         epochs);
   }
 
-  @Property(tries = 15)
+  @Property(tries = 8)
   void aggregatesOverRowsFrames(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select id, sum(n) over (order by o, id rows between 1 preceding and 1 following) as s,"
         + " avg(v) over (partition by p order by o, id rows between 2 preceding and current row) as a,"
@@ -116,7 +116,7 @@ class WindowVersusPostgresTest {
         epochs);
   }
 
-  @Property(tries = 12)
+  @Property(tries = 8)
   void valueFunctions(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select id, first_value(v) over (partition by p order by o, id) as f,"
         + " last_value(v) over (partition by p order by o, id) as l,"
@@ -127,25 +127,25 @@ class WindowVersusPostgresTest {
         + " preceding and current row) as mx from w", epochs);
   }
 
-  @Property(tries = 12)
+  @Property(tries = 8)
   void textOrder(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select id, row_number() over (order by t desc, id) as r,"
         + " rank() over (partition by p order by t nulls first) as rk from w", epochs);
   }
 
-  @Property(tries = 12)
+  @Property(tries = 8)
   void filterBelowAndExpressionAbove(@ForAll("histories") List<List<Action>> epochs)
       throws Exception {
     check("select id, v - avg(v) over (partition by p) as d, sum(v) over (partition by p) * 2 as s2"
         + " from w where v is not null or o > 1", epochs);
   }
 
-  @Property(tries = 10)
+  @Property(tries = 8)
   void withoutKeyInTheOutput(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select p, count(*) over (partition by p) as c, count(*) over () as total from w", epochs);
   }
 
-  @Property(tries = 10)
+  @Property(tries = 8)
   void overAGroupedAggregate(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select p, sum(v) as s, rank() over (order by sum(v) desc) as r from w group by p",
         epochs);
