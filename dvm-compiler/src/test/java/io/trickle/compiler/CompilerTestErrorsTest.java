@@ -45,8 +45,8 @@ class CompilerTestErrorsTest {
             "line 1, column 29: LIMIT/FETCH is not supported yet"),
         Arguments.of("select id from orders union select id from customers",
             "line 1, column 23: UNION is not supported yet"),
-        Arguments.of("select id, row_number() over (order by id) as r from orders",
-            "line 1, column 12: window functions (OVER) are not supported yet"),
+        Arguments.of("select id, sum(qty) over (order by id range between 2 preceding and current"
+            + " row) as s from orders", "line 1, column 8: a RANGE frame with an offset"),
         Arguments.of("select id, random() as r from orders",
             "line 1, column 12: random() is volatile (pg_proc.provolatile = 'v'): its result can"
                 + " change on every evaluation, so a stream table could never equal its query"),
