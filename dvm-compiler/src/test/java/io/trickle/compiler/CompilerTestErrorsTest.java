@@ -41,8 +41,8 @@ class CompilerTestErrorsTest {
             "line 1, column 32: OFFSET without LIMIT is not supported yet"),
         Arguments.of("select distinct on (customer_id) id from orders",
             "line 1, column 17: DISTINCT ON is not supported yet"),
-        Arguments.of("select id, row_number() over (order by id) as r from orders",
-            "line 1, column 12: window functions (OVER) are not supported yet"),
+        Arguments.of("select id, sum(qty) over (order by id range between 2 preceding and current"
+            + " row) as s from orders", "line 1, column 8: a RANGE frame with an offset"),
         Arguments.of("select id, random() as r from orders",
             "line 1, column 12: random() is volatile (pg_proc.provolatile = 'v'): its result can"
                 + " change on every evaluation, so a stream table could never equal its query"),

@@ -12,6 +12,7 @@ import io.trickle.compiler.plan.SetOperationOp;
 import io.trickle.compiler.plan.SourceOp;
 import io.trickle.compiler.plan.TopKOp;
 import io.trickle.compiler.plan.UnionAllOp;
+import io.trickle.compiler.plan.WindowOp;
 import io.trickle.topology.processor.AggregateProcessorSupplier;
 import io.trickle.topology.processor.AlignProcessorSupplier;
 import io.trickle.topology.processor.AlignedOutputProcessorSupplier;
@@ -26,6 +27,7 @@ import io.trickle.topology.processor.SourceProcessorSupplier;
 import io.trickle.topology.processor.TopKProcessorSupplier;
 import io.trickle.topology.processor.UnionAllProcessorSupplier;
 import io.trickle.topology.processor.UpstreamReadProcessorSupplier;
+import io.trickle.topology.processor.WindowProcessorSupplier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -236,6 +238,11 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
       names.add(name);
     }
     return names;
+  }
+
+  public List<String> visitWindow(WindowOp op) {
+    addOperator(op.name(), new WindowProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
   }
 
   @Override

@@ -38,6 +38,10 @@ public final class SupportCheck {
    */
   private static final Set<String> CURRENT_TIME = Set.of("current_date", "current_time",
       "current_timestamp", "localtime", "localtimestamp");
+  /** Window functions; {@link io.trickle.compiler.translate.WindowTranslator} checks the rest. */
+  private static final Set<String> WINDOW_FUNCTIONS = Set.of("row_number", "rank", "dense_rank",
+      "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value",
+      "nth_value");
   private static final Set<String> TYPES = Set.of("BOOLEAN", "BOOL", "SMALLINT", "INT2", "INTEGER",
       "INT", "INT4", "BIGINT", "INT8", "DECIMAL", "NUMERIC", "DEC", "REAL", "FLOAT4", "FLOAT",
       "DOUBLE", "FLOAT8", "CHAR", "CHARACTER", "BPCHAR", "VARCHAR", "TEXT", "DATE", "TIME",
@@ -129,8 +133,10 @@ public final class SupportCheck {
   private void select(SqlSelect select) {
     limitInPredicate(select.getFetch(), select.getOffset());
     orderList(select.getOrderList());
-    if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
-      throw unsupported(select.getWindowList(), "WINDOW clauses are not supported yet");
+    if (select.getWindowList() != null) {
+      for (SqlNode w : select.getWindowList()) {
+        window((org.apache.calcite.sql.SqlWindow) w);
+      }
     }
     if (select.getQualify() != null) {
       throw unsupported(select.getQualify(), "QUALIFY is not supported yet");
@@ -264,7 +270,10 @@ public final class SupportCheck {
         }
         return;
       }
-      case OVER -> throw unsupported(node, "window functions (OVER) are not supported yet");
+      case OVER -> {
+        over(call);
+        return;
+      }
       case FILTER -> throw unsupported(node, "aggregate FILTER (WHERE ...) is not supported yet");
       case WITHIN_GROUP -> throw unsupported(node, "WITHIN GROUP is not supported yet");
       default -> { }
@@ -316,6 +325,38 @@ public final class SupportCheck {
     }
     for (SqlNode operand : call.getOperandList()) {
       expr(operand);
+    }
+  }
+
+  /** {@code f(args) OVER (window)}: a window function or an aggregate over a window. */
+  private void over(SqlCall over) {
+    SqlNode fn = over.operand(0);
+    if (fn instanceof SqlCall call && WINDOW_FUNCTIONS.contains(
+        call.getOperator().getName().toLowerCase(Locale.ROOT))) {
+      for (SqlNode operand : call.getOperandList()) {
+        expr(operand);
+      }
+    } else {
+      expr(fn);
+    }
+    if (over.operand(1) instanceof org.apache.calcite.sql.SqlWindow w) {
+      window(w);
+    }
+  }
+
+  private void window(org.apache.calcite.sql.SqlWindow w) {
+    if (w.getRefName() != null && (w.getLowerBound() != null || w.getUpperBound() != null)) {
+      // Calcite drops such a frame (it keeps the named window's), which would give wrong rows.
+      throw unsupported(w, "a window that adds a frame to the named window " + w.getRefName()
+          + " is not supported yet; write the window out in full");
+    }
+    expr(w.getPartitionList());
+    for (SqlNode item : w.getOrderList()) {
+      while (item.getKind() == SqlKind.DESCENDING || item.getKind() == SqlKind.NULLS_FIRST
+          || item.getKind() == SqlKind.NULLS_LAST) {
+        item = ((SqlCall) item).operand(0);
+      }
+      expr(item);
     }
   }
 

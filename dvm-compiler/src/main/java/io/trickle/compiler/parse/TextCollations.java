@@ -100,6 +100,7 @@ final class TextCollations {
       switch (node.type()) {
         case "OPEXPR", "SCALARARRAYOPEXPR" -> operatorIds.add(node.oid("opno"));
         case "AGGREF" -> aggregateIds.add(node.oid("aggfnoid"));
+        case "WINDOWFUNC" -> aggregateIds.add(node.oid("winfnoid"));
         default -> { }
       }
     }
@@ -174,13 +175,18 @@ final class TextCollations {
       Named ordering = switch (node.type()) {
         case "OPEXPR", "SCALARARRAYOPEXPR" -> operators.get(node.oid("opno"));
         case "AGGREF" -> aggregates.get(node.oid("aggfnoid"));
+        case "WINDOWFUNC" -> aggregates.get(node.oid("winfnoid"));
         case "MINMAXEXPR" -> new Named("0".equals(node.scalar("op")) ? "greatest" : "least", true);
         default -> null;
       };
       if (ordering != null && ordering.ordering()) {
         uses.add(new TextCollationUse(TextCollationUse.Kind.ORDERING, ordering.name(),
-            "AGGREF".equals(node.type()), firstArgColumn(node, query), input, view));
+            "AGGREF".equals(node.type()) || "WINDOWFUNC".equals(node.type()),
+            firstArgColumn(node, query), input, view));
       }
+    }
+    if ("WINDOWCLAUSE".equals(node.type()) && query != null) {
+      windowOrder(node, query, view);
     }
     for (Map.Entry<String, Object> f : node.fields().entrySet()) {
       if (isCollationField(f.getKey()) && f.getValue() instanceof String s && !"0".equals(s)) {
@@ -220,6 +226,27 @@ final class TextCollations {
     }
   }
 
+  /** A window's ORDER BY orders text by the collation of each sort expression. */
+  private void windowOrder(Node window, Node query, String view) {
+    for (Object item : window.list("orderClause")) {
+      if (!(item instanceof Node sort)) {
+        continue;
+      }
+      for (Object t : query.list("targetList")) {
+        if (t instanceof Node te && sort.scalar("tleSortGroupRef") != null
+            && sort.scalar("tleSortGroupRef").equals(te.scalar("ressortgroupref"))
+            && te.get("expr") != null) {
+          PgCollation c = collations.get(exprCollation(te.get("expr")));
+          if (c != null && !c.ordersByCodePoint()) {
+            Node e = te.get("expr");
+            uses.add(new TextCollationUse(TextCollationUse.Kind.ORDERING, "ORDER BY in a window",
+                false, "VAR".equals(e.type()) ? columnOf(e, query) : null, c, view));
+          }
+        }
+      }
+    }
+  }
+
   /** The collation an expression node produces ({@code varcollid}, {@code opcollid}, ...). */
   private static long resultCollation(Node expr) {
     for (Map.Entry<String, Object> f : expr.fields().entrySet()) {
@@ -229,6 +256,22 @@ final class TextCollations {
       }
     }
     return 0;
+  }
+
+  /** PostgreSQL's exprCollation for the usual top nodes of a sort expression. */
+  private static long exprCollation(Node expr) {
+    return switch (expr.type()) {
+      case "VAR" -> expr.oid("varcollid");
+      case "FUNCEXPR" -> expr.oid("funccollid");
+      case "OPEXPR" -> expr.oid("opcollid");
+      case "COLLATEEXPR" -> expr.oid("collOid");
+      case "RELABELTYPE" -> expr.oid("resultcollid");
+      case "CONST" -> expr.oid("constcollid");
+      case "AGGREF" -> expr.oid("aggcollid");
+      case "CASEEXPR" -> expr.oid("casecollid");
+      case "COALESCEEXPR" -> expr.oid("coalescecollid");
+      default -> 0;
+    };
   }
 
   private static String firstArgColumn(Node node, Node query) {

@@ -19,4 +19,6 @@ public interface OpVisitor<R> {
   R visitUnionAll(UnionAllOp op);
 
   R visitSetOperation(SetOperationOp op);
+
+  R visitWindow(WindowOp op);
 }

@@ -46,6 +46,19 @@ public final class CalciteFrontEnd {
       .withCaseSensitive(true);
 
 
+  /**
+   * AVG(x) OVER (...) stays one call instead of Calcite's SUM/COUNT expansion, whose fixed-scale
+   * division differs from PostgreSQL's numeric AVG; the window operator computes it natively.
+   */
+  private static final org.apache.calcite.sql2rel.SqlRexConvertletTable WINDOW_AVG_KEPT =
+      call -> call.getKind() == org.apache.calcite.sql.SqlKind.AVG
+          ? org.apache.calcite.sql2rel.StandardConvertletTable.INSTANCE::convertCall
+          : org.apache.calcite.sql2rel.StandardConvertletTable.INSTANCE.get(call);
+
+  /** {@code [CROSS|LEFT] JOIN [LATERAL] f(} or {@code LATERAL f(}: PostgreSQL's FROM f(...). */
+  private static final java.util.regex.Pattern SET_RETURNING_IN_FROM = java.util.regex.Pattern.compile(
+      "((?:(?:cross|left|inner)\\s+)?join\\s+)?(lateral\\s+)?(?!select\\b)([a-z_][a-z0-9_]*)\\s*\\(");
+
   private final StreamTableDefinition def;
   private final Planner planner;
 
@@ -62,6 +75,7 @@ public final class CalciteFrontEnd {
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true))
+        .convertletTable(WINDOW_AVG_KEPT)
         .sqlToRelConverterConfig(SqlToRelConverter.config()
             .withExpand(false)
             // IN lists always become OR-ed equalities, never a join with VALUES.
@@ -176,6 +190,12 @@ public final class CalciteFrontEnd {
     }
     if (after.startsWith("->")) {
       return "the jsonb operators -> and ->>";
+    }
+    java.util.regex.Matcher srf = SET_RETURNING_IN_FROM.matcher(after);
+    if (srf.lookingAt() && (srf.group(1) != null || srf.group(2) != null
+        || before.endsWith("from") || before.endsWith(","))) {
+      return (srf.group(2) != null ? "LATERAL " : "") + srf.group(3)
+          + "() in FROM (a set-returning function)";
     }
     return null;
   }

@@ -27,6 +27,11 @@ public final class RelNormalizer {
           CoreRules.JOIN_SUB_QUERY_TO_CORRELATE))
       .build();
 
+  /** {@code f(...) OVER (...)} in a project becomes a Window below a plain project. */
+  private static final HepProgram WINDOWS = new HepProgramBuilder()
+      .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+      .build();
+
   private static final HepProgram PROGRAM = new HepProgramBuilder()
       .addMatchOrder(HepMatchOrder.BOTTOM_UP)
       .addRuleCollection(List.of(
@@ -52,8 +57,10 @@ public final class RelNormalizer {
     subQueries.setRoot(rel);
     RelNode decorrelated = RelDecorrelator.decorrelateQuery(subQueries.findBestExp(),
         RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null));
+    HepPlanner windows = new HepPlanner(WINDOWS);
+    windows.setRoot(decorrelated);
     HepPlanner planner = new HepPlanner(PROGRAM);
-    planner.setRoot(NotNullEquiJoins.rewrite(decorrelated));
+    planner.setRoot(NotNullEquiJoins.rewrite(windows.findBestExp()));
     return planner.findBestExp();
   }
 }

@@ -402,8 +402,10 @@ final class RelToPlan implements RelShuttle {
 
   @Override
   public RelNode visit(RelNode other) {
-    if (other instanceof org.apache.calcite.rel.core.Window) {
-      return unsupported(other, "a window function (OVER)");
+    if (other instanceof org.apache.calcite.rel.core.Window window) {
+      Bound in = translate(window.getInput());
+      return put(window, WindowTranslator.translate(rexBuilder, window, in, positions.project(),
+          this::nextId));
     }
     return unsupported(other, other.getRelTypeName());
   }
