@@ -87,19 +87,28 @@ public final class CompiledVersusPostgres implements AutoCloseable {
     return h;
   }
 
+  /** A compiled plan and what compiling and catching up with the log took. */
+  public record Compiled(Plan plan, long compileMillis, long replayMillis) {}
+
   /** Compiles against the database and replays the change log so far into the new plan. */
-  public Plan deploy(StreamTableDefinition def) {
+  public Compiled deploy(StreamTableDefinition def) {
+    long t0 = System.nanoTime();
     Plan plan = new StreamTableCompiler().compile(def, pg);
+    long t1 = System.nanoTime();
     PlanDriver driver = new PlanDriver(plan);
     deployed.put(def.name(), new Deployed(def, driver));
     driver.feed(log);
-    return plan;
+    return new Compiled(plan, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
   }
 
   /** Feeds everything committed since the last call to every plan and checks each one. */
   public List<Check> sync() throws SQLException {
     List<SourceRecord> changes = capture.poll();
     log.addAll(changes);
+    List<String> diverged = capture.verifyMirror();
+    if (!diverged.isEmpty()) {
+      throw new IllegalStateException("the captured changes do not rebuild the tables: " + diverged);
+    }
     List<Check> out = new ArrayList<>();
     for (Deployed d : deployed.values()) {
       d.driver().feed(changes);

@@ -6,6 +6,7 @@ import io.trickle.compiler.plan.Plan;
 import io.trickle.connectors.ddl.TargetTable;
 import io.trickle.connectors.sink.OutputRecords;
 import io.trickle.topology.TopologyFactory;
+import io.trickle.topology.state.StateStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -63,9 +64,24 @@ final class PlanDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trickle-oracle-" + plan.streamTable());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(TopologyFactory.build(plan, SOURCE_TOPIC, OUTPUT_TOPIC), props);
+    driver = new TopologyTestDriver(buildInMemory(plan), props);
     input = driver.createInputTopic(SOURCE_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
     output = driver.createOutputTopic(OUTPUT_TOPIC, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The plan's topology with in-memory stores (see {@link StateStores#IN_MEMORY_PROPERTY}). */
+  private static org.apache.kafka.streams.Topology buildInMemory(Plan plan) {
+    String before = System.getProperty(StateStores.IN_MEMORY_PROPERTY);
+    System.setProperty(StateStores.IN_MEMORY_PROPERTY, "true");
+    try {
+      return TopologyFactory.build(plan, SOURCE_TOPIC, OUTPUT_TOPIC);
+    } finally {
+      if (before == null) {
+        System.clearProperty(StateStores.IN_MEMORY_PROPERTY);
+      } else {
+        System.setProperty(StateStores.IN_MEMORY_PROPERTY, before);
+      }
+    }
   }
 
   Plan plan() {
