@@ -31,6 +31,8 @@ import java.util.Map;
  */
 public final class PgChangeCapture implements AutoCloseable {
   private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
+  /** What Debezium puts in place of an unchanged TOASTed value, which pgoutput does not resend. */
+  static final String UNAVAILABLE = "__debezium_unavailable_value";
 
   private final Connection c;
   private final String slot;
@@ -220,7 +222,17 @@ public final class PgChangeCapture implements AutoCloseable {
       ObjectNode after, long lsn) {
     Map<String, ObjectNode> rows = mirror.computeIfAbsent(t.qualifiedName(), k -> new HashMap<>());
     switch (op) {
-      case "c", "u" -> rows.put(keyJson(t, after), after);
+      case "c" -> rows.put(keyJson(t, after), after);
+      case "u" -> {
+        ObjectNode full = after.deepCopy();
+        ObjectNode previous = rows.get(keyJson(t, after));
+        full.fields().forEachRemaining(e -> {
+          if (previous != null && e.getValue().isTextual() && e.getValue().asText().equals(UNAVAILABLE)) {
+            e.setValue(previous.get(e.getKey()));
+          }
+        });
+        rows.put(keyJson(t, after), full);
+      }
       case "d" -> rows.remove(keyJson(t, before));
       default -> rows.clear();
     }
@@ -269,7 +281,7 @@ public final class PgChangeCapture implements AutoCloseable {
       char kind = (char) m.get();
       switch (kind) {
         case 'n' -> out.add(null);
-        case 'u' -> out.add("__debezium_unavailable_value");
+        case 'u' -> out.add(UNAVAILABLE);
         case 't' -> {
           byte[] b = new byte[m.getInt()];
           m.get(b);
