@@ -39,12 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  * compiler rejects must be listed in {@link TpchAcceptance#KNOWN_UNSUPPORTED}; one listed there
  * that compiles fails.
  *
- * <p>{@code -Dtrickle.tpch.oracle.sf} sets the scale factor (default 0.001: 10 suppliers, 200
- * parts, 150 customers, 1,500 orders, about 6,000 lines).
+ * <p>{@code -Dtrickle.tpch.oracle.sf} sets the scale factor (default 0.002, as {@code TpchIT}: 20
+ * suppliers, 400 parts, 300 customers, 3,000 orders, about 12,000 lines).
  */
 class TpchCompiledVersusPostgresTest {
   private static final Logger LOG = LogManager.getLogger(TpchCompiledVersusPostgresTest.class);
-  static final double SF = Double.parseDouble(System.getProperty("trickle.tpch.oracle.sf", "0.001"));
+  static final double SF = Double.parseDouble(System.getProperty("trickle.tpch.oracle.sf", "0.002"));
   static final int CYCLES = 3;
   static final long SEED = 20240601L;
 
