@@ -15,7 +15,8 @@ import java.util.List;
  * The correctness oracle (DESIGN §10): a stream table must equal its defining query as
  * PostgreSQL runs it, as multisets over the user columns. Numerics compare by value (PostgreSQL's
  * own equality); floating-point columns are rounded to 9 significant digits on both sides, since
- * float sums drift with evaluation order.
+ * float sums drift with evaluation order. A query ending in {@code ORDER BY ... LIMIT n} may pick
+ * any of the rows tied at the n-th place ({@link OrderedLimit}).
  */
 public final class Oracle {
   private Oracle() {}
@@ -49,40 +50,88 @@ public final class Oracle {
         ? "SELECT " + String.join(", ", t) + " FROM " + target + " t"
         : "SELECT " + String.join(", ", t) + " FROM " + target + " t, generate_series(1, t."
             + TargetTable.COUNT_COLUMN + ")";
-    String queryRows = "SELECT " + String.join(", ", q) + " FROM (" + stripSemicolon(selectSql) + ") q";
-    String sql = "WITH qr AS (" + queryRows + "), tr AS (" + tableRows + ")"
-        + " SELECT 'missing' AS side, m.*::text FROM (SELECT * FROM qr EXCEPT ALL SELECT * FROM tr) m"
-        + " UNION ALL SELECT 'extra', e.*::text FROM (SELECT * FROM tr EXCEPT ALL SELECT * FROM qr) e";
-    long missing = 0;
-    long extra = 0;
-    List<String> samples = new ArrayList<>();
+    String query = stripSemicolon(selectSql);
+    OrderedLimit limited = OrderedLimit.of(query);
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       // One snapshot for both sides of the comparison.
       s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      try (ResultSet rs = s.executeQuery(sql)) {
-        while (rs.next()) {
-          if (rs.getString(1).equals("missing")) {
-            missing++;
-          } else {
-            extra++;
-          }
-          if (samples.size() < 5) {
-            samples.add(rs.getString(1) + " " + rs.getString(2));
-          }
-        }
-      }
-      long qn = count(s, "SELECT count(*) FROM (" + stripSemicolon(selectSql) + ") q");
       long tn = key.unique() ? count(s, "SELECT count(*) FROM " + target)
           : count(s, "SELECT coalesce(sum(" + TargetTable.COUNT_COLUMN + "), 0) FROM " + target);
       long bad = key.unique() ? 0
           : count(s, "SELECT count(*) FROM " + target + " WHERE " + TargetTable.COUNT_COLUMN + " <= 0");
+      Result r;
+      long withTies = limited == null ? -1 : count(s, "SELECT count(*) FROM (" + limited.withTies(limited.limit()) + ") q");
+      if (withTies <= (limited == null ? -1 : limited.limit())) {
+        // No ties at the cut (or no LIMIT): the result is a fixed multiset.
+        String qr = "SELECT " + String.join(", ", q) + " FROM (" + query + ") q";
+        long qn = count(s, "SELECT count(*) FROM (" + query + ") q");
+        r = diff(s, streamTable, qr, qr, tableRows, qn, tn, bad);
+      } else {
+        r = tieTolerant(s, streamTable, limited, withTies, q, tableRows, tn, bad);
+      }
       c.commit();
-      return new Result(streamTable, qn, tn, missing, extra, bad, samples);
+      return r;
     } finally {
       c.setAutoCommit(auto);
     }
+  }
+
+  /**
+   * {@code ORDER BY ... LIMIT n} with several rows tied at the n-th place: the table must hold n
+   * rows, all among the first n with ties, and include every row ranked strictly before the tie.
+   */
+  private static Result tieTolerant(Statement s, String streamTable, OrderedLimit limited, long withTies,
+      List<String> q, String tableRows, long tn, long bad) throws SQLException {
+    // The largest k < n whose "first k with ties" stops short of the tie at the cut: the rows
+    // ranked strictly before it (the count is monotonic in k).
+    long lo = 0;
+    long hi = limited.limit();
+    while (hi - lo > 1) {
+      long mid = (lo + hi) / 2;
+      if (count(s, "SELECT count(*) FROM (" + limited.withTies(mid) + ") q") < withTies) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    String cols = String.join(", ", q);
+    String upper = "SELECT " + cols + " FROM (" + limited.withTies(limited.limit()) + ") q";
+    String required = lo == 0 ? "SELECT " + cols + " FROM (" + limited.withTies(1) + ") q WHERE false"
+        : "SELECT " + cols + " FROM (" + limited.withTies(lo) + ") q";
+    Result r = diff(s, streamTable, required, upper, tableRows, limited.limit(), tn, bad);
+    if (tn == limited.limit()) {
+      return r;
+    }
+    List<String> samples = new ArrayList<>(r.samples());
+    samples.add(0, "size " + tn + " rows, LIMIT " + limited.limit() + " (" + withTies + " with ties)");
+    return new Result(streamTable, limited.limit(), tn, Math.max(r.missing(), limited.limit() - tn),
+        Math.max(r.extra(), tn - limited.limit()), bad, samples);
+  }
+
+  /** Missing: in {@code required} but not the table; extra: in the table but not {@code allowed}. */
+  private static Result diff(Statement s, String streamTable, String required, String allowed, String tableRows,
+      long qn, long tn, long bad) throws SQLException {
+    String sql = "WITH rq AS (" + required + "), al AS (" + allowed + "), tr AS (" + tableRows + ")"
+        + " SELECT 'missing' AS side, m.*::text FROM (SELECT * FROM rq EXCEPT ALL SELECT * FROM tr) m"
+        + " UNION ALL SELECT 'extra', e.*::text FROM (SELECT * FROM tr EXCEPT ALL SELECT * FROM al) e";
+    long missing = 0;
+    long extra = 0;
+    List<String> samples = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        if (rs.getString(1).equals("missing")) {
+          missing++;
+        } else {
+          extra++;
+        }
+        if (samples.size() < 5) {
+          samples.add(rs.getString(1) + " " + rs.getString(2));
+        }
+      }
+    }
+    return new Result(streamTable, qn, tn, missing, extra, bad, samples);
   }
 
   private static String normalise(String expr, ColumnType type) {

@@ -9,8 +9,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * One definitions file of {@code tpch/queries} ({@code q01.sql}: the specification's query) or
- * {@code tpch/variants} ({@code v01.sql}: a rewrite of it that today's compiler accepts).
+ * One definitions file of {@code tpch/queries} ({@code q01.sql}: the specification's query).
  *
  * @param id the file name without {@code .sql}, e.g. {@code q01}
  * @param text the whole file: {@code CREATE STREAM TABLE tpch_q01 AS SELECT ...;}

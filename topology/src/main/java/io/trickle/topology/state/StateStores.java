@@ -12,10 +12,18 @@ import org.apache.kafka.streams.state.Stores;
  * memory and delays.
  */
 public final class StateStores {
+  /**
+   * For in-process tests only: with this system property {@code true}, stores are sorted
+   * in-memory maps (the same byte order as RocksDB), because TopologyTestDriver commits, and so
+   * flushes every RocksDB memtable to a file, after each input record.
+   */
+  public static final String IN_MEMORY_PROPERTY = "trickle.test.in-memory-stores";
+
   private StateStores() {}
 
   public static StoreBuilder<KeyValueStore<Bytes, byte[]>> persistent(String name) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
+    return Stores.keyValueStoreBuilder(Boolean.getBoolean(IN_MEMORY_PROPERTY)
+        ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name), Serdes.Bytes(),
         Serdes.ByteArray()).withCachingDisabled();
   }
 
