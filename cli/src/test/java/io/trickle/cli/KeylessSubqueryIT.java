@@ -39,14 +39,14 @@ class KeylessSubqueryIT {
 
   static final String[] DEFINITIONS = {
       "CREATE STREAM TABLE log_rows AS SELECT kind, n FROM log",
-      // A group key is the target's primary key, so NULL kinds are filtered out.
+      // NULL kinds form one group: the target's key is UNIQUE NULLS NOT DISTINCT.
       "CREATE STREAM TABLE log_kinds AS SELECT kind, count(*) AS c, sum(n) AS s FROM log"
-          + " WHERE kind IS NOT NULL GROUP BY kind",
+          + " GROUP BY kind",
       "CREATE STREAM TABLE log_above AS SELECT kind, n,"
           + " (SELECT count(*) FROM log l2 WHERE l2.kind = log.kind) AS same_kind"
           + " FROM log WHERE n > (SELECT avg(n) FROM log)",
       "CREATE STREAM TABLE log_top AS WITH t AS (SELECT kind, sum(n) AS s FROM log"
-          + " WHERE kind IS NOT NULL GROUP BY kind)"
+          + " GROUP BY kind)"
           + " SELECT kind, s FROM t WHERE s = (SELECT max(s) FROM t)",
   };
 

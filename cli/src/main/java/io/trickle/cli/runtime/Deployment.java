@@ -311,7 +311,8 @@ public final class Deployment implements AutoCloseable {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + target);
-      s.execute(TargetTable.createSql(target, plan.columns(), plan.root().key()));
+      s.execute(TargetTable.createSql(target, plan.columns(), plan.root().key(),
+          TargetTable.serverVersionNum(c)));
       Catalog.register(c, def.name(), target, def.selectSql(), names.planHash());
       c.commit();
     } catch (SQLException e) {

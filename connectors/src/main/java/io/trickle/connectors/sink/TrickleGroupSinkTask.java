@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -43,6 +44,8 @@ public final class TrickleGroupSinkTask extends SinkTask {
   private final Map<TopicPartition, Long> appliedOffsets = new HashMap<>();
   private Connection connection;
   private long appliedSeq = Long.MIN_VALUE;
+  /** The member whose changes are being written, to name it when that fails. */
+  private String applying;
 
   /** A marker as read from a member's topic, with the offset it sits at. */
   private record MarkerAt(long seq, long lsn, long tsMs, long offset) {}
@@ -148,6 +151,9 @@ public final class TrickleGroupSinkTask extends SinkTask {
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
       closeQuietly();
+      if (SinkFailure.permanent(e)) {
+        failPermanently(e);
+      }
       // The buffers are intact; the redelivered batch is skipped by offset, and the apply retried.
       throw new RetriableException("applying an epoch of consistency group " + config.group()
           + " failed: " + e.getMessage(), e);
@@ -182,7 +188,9 @@ public final class TrickleGroupSinkTask extends SinkTask {
         lastApplied = e.marker();
         epochs++;
       }
+      applying = m.member.streamTable();
       long n = merged.isEmpty() ? 0 : m.writer.apply(c, merged);
+      applying = null;
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
           + " SET status = CASE WHEN status = 'error' THEN status ELSE 'running' END,"
           + " reflected_lsn = greatest(reflected_lsn, CAST(? AS pg_lsn)),"
@@ -213,6 +221,31 @@ public final class TrickleGroupSinkTask extends SinkTask {
       }
     }
     appliedSeq = frontier.seq();
+  }
+
+  /**
+   * Replaying the epochs would fail the same way: the member being written (else every member)
+   * goes to error with PostgreSQL's message, and the task stops instead of retrying forever.
+   */
+  private void failPermanently(Exception e) {
+    String failed = applying;
+    applying = null;
+    String message = "the sink of consistency group " + config.group() + " cannot apply an epoch: "
+        + SinkFailure.message(e);
+    LOG.error("{}: {}", failed == null ? "group " + config.group() : "stream table " + failed, message, e);
+    try {
+      for (MemberState m : byTopic.values()) {
+        if (failed == null || failed.equals(m.member.streamTable())) {
+          recordError(m.member.streamTable(), message);
+        }
+      }
+    } catch (SQLException recordFailed) {
+      LOG.error("cannot record the error of group {} in PostgreSQL: {}", config.group(), recordFailed.getMessage());
+    } finally {
+      closeQuietly();
+    }
+    throw new ConnectException((failed == null ? "group " + config.group() : "stream table " + failed)
+        + ": " + message, e);
   }
 
   private void recordError(String streamTable, String message) throws SQLException {

@@ -116,6 +116,9 @@ public final class TrickleSinkTask extends SinkTask {
       lastClosed = closedMarkerBefore;
       closedEpochs = closedEpochsBefore;
       closeQuietly();
+      if (SinkFailure.permanent(e)) {
+        failPermanently(e);
+      }
       throw new RetriableException("applying an epoch of " + config.streamTable() + " failed: " + e.getMessage(), e);
     }
   }
@@ -158,6 +161,24 @@ public final class TrickleSinkTask extends SinkTask {
       ps.executeUpdate();
       c.commit();
     }
+  }
+
+  /**
+   * Replaying the epoch would fail the same way: the stream table goes to error with PostgreSQL's
+   * message, and the task stops instead of retrying forever.
+   */
+  private void failPermanently(Exception e) {
+    String message = "the sink cannot apply an epoch to " + config.targetTable() + ": "
+        + SinkFailure.message(e);
+    LOG.error("stream table {}: {}", config.streamTable(), message, e);
+    try {
+      recordError(message);
+    } catch (SQLException recordFailed) {
+      LOG.error("cannot record the error of {} in PostgreSQL: {}", config.streamTable(), recordFailed.getMessage());
+    } finally {
+      closeQuietly();
+    }
+    throw new ConnectException("stream table " + config.streamTable() + ": " + message, e);
   }
 
   @Override

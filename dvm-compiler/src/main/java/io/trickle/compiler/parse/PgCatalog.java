@@ -44,6 +44,25 @@ public final class PgCatalog {
       where i.indisprimary and i.indrelid = any(?)
       order by i.indrelid, k.ord""";
 
+  /**
+   * PostgreSQL 15+: the primary key, else the UNIQUE NULLS NOT DISTINCT key that a stream table's
+   * target table has when its row key may hold NULLs (its name ends in {@code _trickle_key}), so a
+   * stream table reading that target table sees the same key.
+   */
+  private static final String KEYS_NULLS_NOT_DISTINCT = """
+      select i.indrelid, a.attname
+      from pg_catalog.pg_index i
+        cross join lateral unnest(i.indkey) with ordinality as k(attnum, ord)
+        join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+      where i.indrelid = any(?)
+        and i.indexrelid = (select j.indexrelid from pg_catalog.pg_index j
+            join pg_catalog.pg_class jc on jc.oid = j.indexrelid
+            where j.indrelid = i.indrelid
+              and (j.indisprimary or (j.indisunique and j.indnullsnotdistinct
+                and jc.relname like '%\\_trickle\\_key'))
+            order by j.indisprimary desc, j.indexrelid limit 1)
+      order by i.indrelid, k.ord""";
+
   private final List<PgRelation> relations;
   private final List<PgRelation> visible;
 
@@ -76,7 +95,8 @@ public final class PgCatalog {
           }
         }
       }
-      try (PreparedStatement st = pg.prepareStatement(PRIMARY_KEYS)) {
+      boolean nullsNotDistinct = pg.getMetaData().getDatabaseMajorVersion() >= 15;
+      try (PreparedStatement st = pg.prepareStatement(nullsNotDistinct ? KEYS_NULLS_NOT_DISTINCT : PRIMARY_KEYS)) {
         st.setArray(1, oidArray);
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
