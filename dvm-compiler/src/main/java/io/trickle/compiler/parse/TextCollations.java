@@ -179,6 +179,9 @@ final class TextCollations {
             "AGGREF".equals(node.type()), firstArgColumn(node, query), input, view));
       }
     }
+    if ("AGGREF".equals(node.type())) {
+      orderInsideAggregate(node, query, view);
+    }
     for (Map.Entry<String, Object> f : node.fields().entrySet()) {
       if (isCollationField(f.getKey()) && f.getValue() instanceof String s && !"0".equals(s)) {
         PgCollation c = collations.get(Long.parseLong(s));
@@ -190,6 +193,43 @@ final class TextCollations {
         }
       }
     }
+  }
+
+  /**
+   * {@code string_agg(x, ',' ORDER BY y)}: each ORDER BY key (a SortGroupClause naming one of the
+   * aggregate's target entries) orders by its expression's own collation.
+   */
+  private void orderInsideAggregate(Node aggref, Node query, String view) {
+    for (Object o : aggref.list("aggorder")) {
+      if (!(o instanceof Node clause)) {
+        continue;
+      }
+      String ref = clause.scalar("tleSortGroupRef");
+      for (Object a : aggref.list("args")) {
+        if (a instanceof Node te && ref != null && ref.equals(te.scalar("ressortgroupref"))
+            && te.get("expr") != null) {
+          PgCollation c = collations.get(exprCollation(te.get("expr")));
+          if (c != null && !c.ordersByCodePoint()) {
+            Named agg = aggregates.get(aggref.oid("aggfnoid"));
+            uses.add(new TextCollationUse(TextCollationUse.Kind.ORDERING,
+                agg != null ? agg.name() : "aggregate", true, firstArgColumn(aggref, query), c,
+                view));
+          }
+        }
+      }
+    }
+  }
+
+  /** The result collation an expression node records (varcollid, funccollid, ...), or 0. */
+  private static long exprCollation(Node expr) {
+    for (Map.Entry<String, Object> f : expr.fields().entrySet()) {
+      String k = f.getKey();
+      if ((k.endsWith("collid") && !k.equals("inputcollid") || k.equals("collOid"))
+          && f.getValue() instanceof String s) {
+        return Long.parseLong(s);
+      }
+    }
+    return 0;
   }
 
   private static String firstArgColumn(Node node, Node query) {
