@@ -110,6 +110,32 @@ class AggregateCompileTest {
         .as("ordering by a C-collated column").hasSize(1);
   }
 
+  /** TPC-H Q16 and Q13 without ORDER BY and LIKE (other slices): COUNT(DISTINCT), count of count. */
+  @Test
+  void tpchAggregationShapes() throws Exception {
+    try (java.sql.Statement st = db.connection().createStatement()) {
+      st.execute("create table if not exists part (p_partkey int primary key, p_brand text,"
+          + " p_type text, p_size int);"
+          + " create table if not exists partsupp (ps_partkey int, ps_suppkey int,"
+          + " primary key (ps_partkey, ps_suppkey));"
+          + " create table if not exists supplier (s_suppkey int primary key, s_comment text);"
+          + " create table if not exists customer (c_custkey int primary key);"
+          + " create table if not exists torders (o_orderkey int primary key, o_custkey int,"
+          + " o_comment text)");
+    }
+    Plan q16 = db.compile("select p_brand, p_type, p_size, count(distinct ps_suppkey) as"
+        + " supplier_cnt from partsupp, part where p_partkey = ps_partkey and p_brand <> 'Brand#45'"
+        + " and p_size in (49, 14, 23, 45, 19, 3, 36, 9) and ps_suppkey not in (select s_suppkey"
+        + " from supplier where s_comment = 'Complaints') group by p_brand, p_type, p_size");
+    assertThat(aggregate(q16).aggs().get(0).distinct()).as("count(distinct ps_suppkey)").isTrue();
+    Plan q13 = db.compile("select c_count, count(*) as custdist from (select c_custkey,"
+        + " count(o_orderkey) from customer left outer join torders on c_custkey = o_custkey"
+        + " and o_comment <> 'special requests' group by c_custkey) as c_orders (c_custkey,"
+        + " c_count) group by c_count");
+    assertThat(q13.operators().stream().filter(AggregateOp.class::isInstance).count())
+        .as("count of count: two aggregates").isEqualTo(2);
+  }
+
   @Test
   void aggregateOverAggregate() {
     Plan plan = db.compile("select n, count(*) as customers from (select customer_id,"
