@@ -62,7 +62,30 @@ public final class StreamTableCompiler {
     RelRoot root = new CalciteFrontEnd(def, PgSchemaFactory.create(catalog)).toRel();
     RelNode rel = RelNormalizer.normalize(root.rel);
     return PlanTranslator.translate(def.name(), def.selectSql(), root, rel, pgResult.columns(),
-        positions, streamTables);
+        positions, streamTables, maxGroupingSets(def));
+  }
+
+  /** Definition option {@code max_grouping_sets}: the most grouping sets one GROUP BY may have. */
+  public static final String MAX_GROUPING_SETS = "max_grouping_sets";
+
+  /** Default of {@link #MAX_GROUPING_SETS}: CUBE over six columns. */
+  public static final int DEFAULT_MAX_GROUPING_SETS = 64;
+
+  private static int maxGroupingSets(StreamTableDefinition def) {
+    String v = def.options().get(MAX_GROUPING_SETS);
+    if (v == null) {
+      return DEFAULT_MAX_GROUPING_SETS;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CompileException(def.start(), "option " + MAX_GROUPING_SETS + " must be a positive"
+        + " integer, not '" + v + "'");
   }
 
   private static void rejectNonImmutable(PgValidation pg, SqlPositions positions) {

@@ -3,7 +3,6 @@ package io.trickle.compiler.parse;
 import io.trickle.compiler.CompileException;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDynamicParam;
@@ -26,7 +25,9 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  */
 public final class SupportCheck {
   private static final Set<String> FUNCTIONS =
-      Set.of("count", "sum", "avg", "min", "max", "coalesce", "nullif", "cast", "::");
+      Set.of("count", "sum", "avg", "min", "max", "coalesce", "nullif", "cast", "::",
+          "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "bool_and",
+          "bool_or", "every", "string_agg", "grouping");
   /** Scalar functions with PostgreSQL semantics in the evaluator (see ScalarCalls). */
   private static final Set<String> SCALAR_FUNCTIONS = Set.of("lower", "upper", "substring",
       "position", "trim", "btrim", "ltrim", "rtrim", "char_length", "character_length", "length",
@@ -154,15 +155,28 @@ public final class SupportCheck {
     }
     if (select.getGroup() != null) {
       for (SqlNode g : select.getGroup()) {
-        switch (g.getKind()) {
-          case ROLLUP, CUBE, GROUPING_SETS -> throw unsupported(g, g.getKind().sql.replace('_', ' ')
-              + " is not supported yet");
-          default -> expr(g);
-        }
+        groupItem(g);
       }
     }
     if (select.getHaving() != null) {
       expr(select.getHaving());
+    }
+  }
+
+  /** ROLLUP, CUBE and GROUPING SETS nest; their leaves are ordinary expressions. */
+  private void groupItem(SqlNode g) {
+    switch (g.getKind()) {
+      case ROLLUP, CUBE, GROUPING_SETS -> {
+        for (SqlNode operand : ((SqlCall) g).getOperandList()) {
+          groupItem(operand);
+        }
+      }
+      case ROW -> {
+        for (SqlNode operand : ((SqlCall) g).getOperandList()) {
+          expr(operand);
+        }
+      }
+      default -> expr(g);
     }
   }
 
@@ -274,14 +288,18 @@ public final class SupportCheck {
         over(call);
         return;
       }
-      case FILTER -> throw unsupported(node, "aggregate FILTER (WHERE ...) is not supported yet");
-      case WITHIN_GROUP -> throw unsupported(node, "WITHIN GROUP is not supported yet");
+      // FILTER (WHERE ...) and ORDER BY inside an aggregate (which Calcite parses as WITHIN
+      // GROUP) wrap the aggregate call; ordered-set aggregates fail the function name check.
+      case FILTER, WITHIN_GROUP, DESCENDING, NULLS_FIRST, NULLS_LAST -> {
+        for (SqlNode operand : call.getOperandList()) {
+          expr(operand);
+        }
+        return;
+      }
       default -> { }
     }
-    if (call instanceof SqlBasicCall basic && basic.getFunctionQuantifier() != null
-        && "DISTINCT".equalsIgnoreCase(basic.getFunctionQuantifier().toValue())) {
-      throw unsupported(node, call.getOperator().getName().toUpperCase(Locale.ROOT)
-          + "(DISTINCT ...) is not supported yet");
+    if ("array_agg".equalsIgnoreCase(call.getOperator().getName())) {
+      throw unsupported(node, "array_agg() is not supported yet: trickle has no array column type");
     }
     String name = call.getOperator().getName();
     String lower = name.toLowerCase(Locale.ROOT);

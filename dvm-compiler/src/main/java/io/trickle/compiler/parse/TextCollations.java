@@ -188,6 +188,9 @@ final class TextCollations {
     if ("WINDOWCLAUSE".equals(node.type()) && query != null) {
       windowOrder(node, query, view);
     }
+    if ("AGGREF".equals(node.type())) {
+      orderInsideAggregate(node, query, view);
+    }
     for (Map.Entry<String, Object> f : node.fields().entrySet()) {
       if (isCollationField(f.getKey()) && f.getValue() instanceof String s && !"0".equals(s)) {
         PgCollation c = collations.get(Long.parseLong(s));
@@ -272,6 +275,31 @@ final class TextCollations {
       case "COALESCEEXPR" -> expr.oid("coalescecollid");
       default -> 0;
     };
+  }
+
+  /**
+   * {@code string_agg(x, ',' ORDER BY y)}: each ORDER BY key (a SortGroupClause naming one of the
+   * aggregate's target entries) orders by its expression's own collation.
+   */
+  private void orderInsideAggregate(Node aggref, Node query, String view) {
+    for (Object o : aggref.list("aggorder")) {
+      if (!(o instanceof Node clause)) {
+        continue;
+      }
+      String ref = clause.scalar("tleSortGroupRef");
+      for (Object a : aggref.list("args")) {
+        if (a instanceof Node te && ref != null && ref.equals(te.scalar("ressortgroupref"))
+            && te.get("expr") != null) {
+          PgCollation c = collations.get(resultCollation(te.get("expr")));
+          if (c != null && !c.ordersByCodePoint()) {
+            Named agg = aggregates.get(aggref.oid("aggfnoid"));
+            uses.add(new TextCollationUse(TextCollationUse.Kind.ORDERING,
+                agg != null ? agg.name() : "aggregate", true, firstArgColumn(aggref, query), c,
+                view));
+          }
+        }
+      }
+    }
   }
 
   private static String firstArgColumn(Node node, Node query) {

@@ -71,7 +71,7 @@ public final class CalciteFrontEnd {
         // The PostgreSQL library adds the :: cast that pg_get_viewdef uses everywhere.
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL),
-            PgFunctionTable.instance()))
+            PgFunctionTable.instance(), PgExtraOperators.INSTANCE))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true))

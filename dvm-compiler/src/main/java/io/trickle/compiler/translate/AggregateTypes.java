@@ -7,7 +7,8 @@ import io.trickle.compiler.plan.ColumnType.Kind;
 /**
  * Result types of aggregates as PostgreSQL's catalog declares them: SUM(int2|int4) is bigint,
  * SUM(int8|numeric) and AVG of exact types are numeric, SUM(float4) stays real, AVG of floats is
- * double precision. Aggregate results carry no typmod, so MIN(numeric(10,2)) is plain numeric.
+ * double precision; the variance family is numeric for exact input and double precision for
+ * floats. Aggregate results carry no typmod, so MIN(numeric(10,2)) is plain numeric.
  */
 final class AggregateTypes {
   private AggregateTypes() {}
@@ -31,6 +32,15 @@ final class AggregateTypes {
       case MIN, MAX -> in.kind() == Kind.BOOLEAN ? null : withoutTypmod(in);
       // A scalar subquery keeps its column's type, typmod included.
       case SINGLE_VALUE -> in;
+      // numeric_accum / float8_accum: exact numeric for integers and numeric, else double.
+      case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> switch (in.kind()) {
+        case SMALLINT, INTEGER, BIGINT, NUMERIC -> ColumnType.of(Kind.NUMERIC);
+        case REAL, DOUBLE -> ColumnType.of(Kind.DOUBLE);
+        default -> null;
+      };
+      case BOOL_AND, BOOL_OR -> in.kind() == Kind.BOOLEAN ? ColumnType.of(Kind.BOOLEAN) : null;
+      case STRING_AGG -> in.kind() == Kind.TEXT ? ColumnType.of(Kind.TEXT) : null;
+      case GROUPING -> ColumnType.of(Kind.INTEGER);
     };
   }
 

@@ -41,9 +41,17 @@ public final class PlanTranslator {
    */
   public static Plan translate(String streamTable, String sql, RelRoot root, RelNode rel,
       List<PgOutputColumn> pgColumns, SqlPositions positions, Map<String, String> streamTables) {
+    return translate(streamTable, sql, root, rel, pgColumns, positions, streamTables,
+        AggCallTranslator.DEFAULT_MAX_GROUPING_SETS);
+  }
+
+  /** @param maxGroupingSets the most grouping sets (ROLLUP, CUBE, ...) one GROUP BY may have */
+  public static Plan translate(String streamTable, String sql, RelRoot root, RelNode rel,
+      List<PgOutputColumn> pgColumns, SqlPositions positions, Map<String, String> streamTables,
+      int maxGroupingSets) {
     OpPositions opPositions = new OpPositions(positions);
     RelToPlan translator = new RelToPlan(opPositions, rel.getCluster().getRexBuilder(),
-        Map.copyOf(streamTables));
+        Map.copyOf(streamTables), maxGroupingSets);
     Bound top = translator.translate(rel);
     if (root.fields.size() != pgColumns.size()) {
       throw new CompileException(positions.selectList(), "PostgreSQL returns " + pgColumns.size()

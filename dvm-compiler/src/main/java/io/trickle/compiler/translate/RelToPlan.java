@@ -58,13 +58,21 @@ final class RelToPlan implements RelShuttle {
   private final RexBuilder rexBuilder;
   private final Map<String, String> streamTables;
   private final Map<RelNode, Bound> done = new IdentityHashMap<>();
+  private final int maxGroupingSets;
   private int nextId = 1;
 
   /** @param streamTables qualified target table → stream table name, for tables read upstream */
   RelToPlan(OpPositions positions, RexBuilder rexBuilder, Map<String, String> streamTables) {
+    this(positions, rexBuilder, streamTables, AggCallTranslator.DEFAULT_MAX_GROUPING_SETS);
+  }
+
+  /** @param maxGroupingSets the most grouping sets one GROUP BY may have */
+  RelToPlan(OpPositions positions, RexBuilder rexBuilder, Map<String, String> streamTables,
+      int maxGroupingSets) {
     this.positions = positions;
     this.rexBuilder = rexBuilder;
     this.streamTables = streamTables;
+    this.maxGroupingSets = maxGroupingSets;
   }
 
   int nextId() {
@@ -233,9 +241,7 @@ final class RelToPlan implements RelShuttle {
   public RelNode visit(LogicalAggregate aggregate) {
     Bound in = translate(aggregate.getInput());
     SqlPos pos = positions.aggregate();
-    if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
-      throw new CompileException(pos, "GROUPING SETS, ROLLUP and CUBE are not supported yet");
-    }
+    List<List<Integer>> groupSets = AggCallTranslator.groupSets(aggregate, pos, maxGroupingSets);
     List<Integer> groupKeys = new ArrayList<>();
     List<Column> columns = new ArrayList<>();
     List<String> names = aggregate.getRowType().getFieldNames();
@@ -256,11 +262,11 @@ final class RelToPlan implements RelShuttle {
         continue;
       }
       literals.add(null);
-      AggCall agg = aggCall(call, in, pos, name);
+      AggCall agg = AggCallTranslator.aggCall(call, in, pos, name);
       aggs.add(agg);
       columns.add(new Column(agg.name(), agg.type()));
     }
-    AggregateOp op = new AggregateOp(nextId(), pos, in.op(), groupKeys, aggs, columns);
+    AggregateOp op = new AggregateOp(nextId(), pos, in.op(), groupKeys, groupSets, aggs, columns);
     if (literals.stream().allMatch(java.util.Objects::isNull)) {
       return put(aggregate, Bound.dense(op));
     }
@@ -280,42 +286,6 @@ final class RelToPlan implements RelShuttle {
     ProjectOp project = new ProjectOp(nextId(), pos, op, exprs, projected,
         RowKeys.project(op.key(), exprs));
     return put(aggregate, Bound.dense(project));
-  }
-
-  private static AggCall aggCall(AggregateCall call, Bound in, SqlPos pos, String name) {
-    String fn = call.getAggregation().getName();
-    if (call.isDistinct()) {
-      throw new CompileException(pos, fn + "(DISTINCT ...) is not supported yet");
-    }
-    if (call.filterArg >= 0) {
-      throw new CompileException(pos, "aggregate FILTER (WHERE ...) is not supported yet");
-    }
-    if (!call.getCollation().getFieldCollations().isEmpty()) {
-      throw new CompileException(pos, "ORDER BY inside " + fn + "() is not supported yet");
-    }
-    AggCall.Kind kind = switch (call.getAggregation().getKind()) {
-      case COUNT -> call.getArgList().isEmpty() ? AggCall.Kind.COUNT_STAR : AggCall.Kind.COUNT;
-      case SUM -> AggCall.Kind.SUM;
-      case AVG -> AggCall.Kind.AVG;
-      case MIN -> AggCall.Kind.MIN;
-      case MAX -> AggCall.Kind.MAX;
-      case SINGLE_VALUE -> AggCall.Kind.SINGLE_VALUE;
-      default -> throw new CompileException(pos, "aggregate function " + fn.toLowerCase(
-          java.util.Locale.ROOT) + "() is not supported yet");
-    };
-    if (call.getArgList().size() > 1) {
-      throw new CompileException(pos, fn + " with several arguments is not supported yet");
-    }
-    if (kind == AggCall.Kind.COUNT_STAR) {
-      return new AggCall(kind, -1, AggregateTypes.of(kind, null), name);
-    }
-    int arg = in.column(call.getArgList().get(0), pos);
-    ColumnType argType = in.op().columns().get(arg).type();
-    ColumnType type = AggregateTypes.of(kind, argType);
-    if (type == null) {
-      throw new CompileException(pos, fn + "(" + argType + ") is not supported");
-    }
-    return new AggCall(kind, arg, type, name);
   }
 
   private RelNode unsupported(RelNode rel, String construct) {

@@ -9,7 +9,10 @@ import io.trickle.topology.state.RowCodec;
  * group column values (as first seen), whether its row has been emitted, and per aggregate the
  * count of non-null inputs, a running sum (Long, BigDecimal or Double), the current MIN/MAX, and
  * for numeric sums how many inputs have each scale (PostgreSQL shows a numeric sum with the
- * largest scale among its current inputs, so a retraction can lower it).
+ * largest scale among its current inputs, so a retraction can lower it). The variance family
+ * also keeps a sum of squares and a count of non-finite float inputs; STRING_AGG keeps its
+ * rendered value in {@code extremes}. Those two fields follow as a trailer, so state written
+ * before they existed still decodes.
  */
 final class Accumulator {
   long count;
@@ -19,6 +22,8 @@ final class Accumulator {
   final Object[] sums;
   final Object[] extremes;
   final java.util.TreeMap<Integer, Long>[] scales;
+  final Object[] squares;
+  final long[] nonFinite;
 
   Accumulator(Object[] groupValues, int aggs) {
     this.groupValues = groupValues;
@@ -28,6 +33,8 @@ final class Accumulator {
     @SuppressWarnings("unchecked")
     java.util.TreeMap<Integer, Long>[] maps = new java.util.TreeMap[aggs];
     this.scales = maps;
+    this.squares = new Object[aggs];
+    this.nonFinite = new long[aggs];
   }
 
   Accumulator copy() {
@@ -40,6 +47,8 @@ final class Accumulator {
     for (int i = 0; i < scales.length; i++) {
       c.scales[i] = scales[i] == null ? null : new java.util.TreeMap<>(scales[i]);
     }
+    System.arraycopy(squares, 0, c.squares, 0, squares.length);
+    System.arraycopy(nonFinite, 0, c.nonFinite, 0, nonFinite.length);
     return c;
   }
 
@@ -57,6 +66,10 @@ final class Accumulator {
       if (sc != null) {
         sc.forEach((scale, n) -> w.writeInt(scale).writeLong(n));
       }
+    }
+    for (int i = 0; i < nonNull.length; i++) {
+      RowCodec.writeValue(w, squares[i]);
+      w.writeLong(nonFinite[i]);
     }
     return w.toByteArray();
   }
@@ -80,6 +93,12 @@ final class Accumulator {
         for (int j = 0; j < n2; j++) {
           a.scales[i].put(r.readInt(), r.readLong());
         }
+      }
+    }
+    if (r.hasMore()) {
+      for (int i = 0; i < n; i++) {
+        a.squares[i] = RowCodec.readValue(r);
+        a.nonFinite[i] = r.readLong();
       }
     }
     return a;

@@ -9,17 +9,34 @@ import java.math.BigDecimal;
 /**
  * The algebraic part of aggregation: folding a weighted input value into an {@link Accumulator}
  * and reading an aggregate's result with PostgreSQL's types (SUM over no non-null rows is NULL,
- * COUNT is 0; SUM(int) is bigint, AVG over integers and numeric is numeric).
+ * COUNT is 0; SUM(int) is bigint, AVG over integers and numeric is numeric). BOOL_AND/BOOL_OR
+ * count TRUE and non-NULL inputs; the variance family is {@link VarianceMath}.
  */
 final class AggregateMath {
   private AggregateMath() {}
 
   /** Folds {@code weight} copies of {@code value} into aggregate {@code i}. MIN/MAX only count. */
   static void add(Accumulator acc, int i, AggCall agg, Object value, long weight) {
-    if (agg.kind() == AggCall.Kind.COUNT_STAR || value == null) {
+    if (agg.kind() == AggCall.Kind.COUNT_STAR) {
+      // Without FILTER, COUNT(*) is the group's row count; with it, the rows passing it.
+      if (agg.filter() >= 0) {
+        acc.nonNull[i] += weight;
+      }
+      return;
+    }
+    if (value == null || agg.kind() == AggCall.Kind.GROUPING) {
+      return;
+    }
+    if (agg.kind().isVariance()) {
+      VarianceMath.add(acc, i, value, weight);
       return;
     }
     acc.nonNull[i] += weight;
+    if (agg.kind() == AggCall.Kind.BOOL_AND || agg.kind() == AggCall.Kind.BOOL_OR) {
+      long trues = (acc.sums[i] == null ? 0 : (Long) acc.sums[i]) + (Boolean.TRUE.equals(value) ? weight : 0);
+      acc.sums[i] = acc.nonNull[i] == 0 ? null : trues;
+      return;
+    }
     if (agg.kind() == AggCall.Kind.SUM || agg.kind() == AggCall.Kind.AVG) {
       // Resetting an emptied sum drops float residue and a numeric's accumulated scale.
       acc.sums[i] = acc.nonNull[i] == 0 ? null : plus(acc.sums[i], times(value, weight));
@@ -37,13 +54,18 @@ final class AggregateMath {
 
   static Object result(Accumulator acc, int i, AggCall agg) {
     return switch (agg.kind()) {
-      case COUNT_STAR -> acc.count;
+      case COUNT_STAR -> agg.filter() >= 0 ? acc.nonNull[i] : acc.count;
       case COUNT -> acc.nonNull[i];
       case SUM -> acc.nonNull[i] == 0 || acc.sums[i] == null ? null : asType(displayed(acc, i), agg.type());
       case AVG -> acc.nonNull[i] == 0 || acc.sums[i] == null ? null
           : average(displayed(acc, i), acc.nonNull[i], agg.type());
-      case MIN, MAX -> acc.extremes[i];
+      case MIN, MAX, STRING_AGG -> acc.extremes[i];
       case SINGLE_VALUE -> singleValue(acc, i);
+      case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> VarianceMath.result(acc, i, agg);
+      case BOOL_AND -> acc.nonNull[i] <= 0 ? null : ((Long) acc.sums[i]) == acc.nonNull[i];
+      case BOOL_OR -> acc.nonNull[i] <= 0 ? null : ((Long) acc.sums[i]) > 0;
+      // Constant per grouping set: the processor fills it in.
+      case GROUPING -> null;
     };
   }
 

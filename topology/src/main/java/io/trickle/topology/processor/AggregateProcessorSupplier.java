@@ -26,12 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * GROUP BY with COUNT/SUM/AVG (running sums in {@code aggregate-N-groups}) and MIN/MAX (a sorted
- * multiset in {@code aggregate-N-sorted}: [group key, length-prefixed][agg index][order-preserving
- * value] → count, plus the exact value). The current extremum is the first or last key of the
- * group's range, so retracting it costs one seek, never a rescan. A change to a group emits −old
- * row then +new row; a group whose count drops to 0 emits only −old. A global aggregate always
- * has exactly one row, emitted at the latest with the first epoch marker.
+ * GROUP BY with COUNT/SUM/AVG, the variance family and BOOL_AND/OR (running sums in {@code
+ * aggregate-N-groups}) and MIN/MAX (a sorted multiset in {@code aggregate-N-sorted}: [group key,
+ * length-prefixed][agg index][order-preserving value] → count, plus the exact value). The current
+ * extremum is the first or last key of the group's range, so retracting it costs one seek, never
+ * a rescan. DISTINCT aggregates and STRING_AGG keep their value multisets in the same store
+ * ({@link AggregateValueSets}). FILTER skips rows for one aggregate. With grouping sets, each
+ * input row updates one group per set (the group key is prefixed by the set's index). A change
+ * to a group emits −old row then +new row; a group whose count drops to 0 emits only −old. A
+ * global aggregate (and the empty grouping set) always has exactly one row, emitted at the latest
+ * with the first epoch marker.
  */
 public final class AggregateProcessorSupplier implements ProcessorSupplier<Object, Msg, Object, Msg> {
   private static final Logger LOG = LoggerFactory.getLogger(AggregateProcessorSupplier.class);
@@ -60,36 +64,87 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
   }
 
   private final class AggregateProcessor extends OperatorProcessor {
-    private final int[] groupColumns = KeyCodec.toArray(op.groupKeys());
     private final List<AggCall> aggs = op.aggs();
+    private final int keyWidth = op.groupKeys().size();
+    /** Per grouping set: the input columns of the group key; the other group columns are NULL. */
+    private final int[][] setColumns;
+    /** Per grouping set: which group key positions it holds. */
+    private final boolean[][] inSet;
+    private final boolean prefixSet = op.hasGroupingSets();
     private KeyValueStore<Bytes, byte[]> groups;
     private KeyValueStore<Bytes, byte[]> sorted;
+    private AggregateValueSets valueSets;
     private Sensor negativeCounts;
 
     AggregateProcessor() {
       super(op, op.name());
+      int n = op.groupSets().size();
+      setColumns = new int[n][];
+      inSet = new boolean[n][keyWidth];
+      for (int s = 0; s < n; s++) {
+        List<Integer> set = op.groupSets().get(s);
+        setColumns[s] = new int[set.size()];
+        for (int j = 0; j < set.size(); j++) {
+          setColumns[s][j] = op.groupKeys().get(set.get(j));
+          inSet[s][set.get(j)] = true;
+        }
+      }
     }
 
     @Override
     protected void openOperator() {
       groups = store(op.storeNames().get(0));
       sorted = op.storeNames().size() > 1 ? store(op.storeNames().get(1)) : null;
+      valueSets = sorted == null ? null : new AggregateValueSets(sorted);
       negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
     }
 
     @Override
     protected void onChange(Msg.Change change, Record<Object, Msg> record) {
+      for (int s = 0; s < setColumns.length; s++) {
+        onChange(s, change, record);
+      }
+    }
+
+    private boolean isGlobal(int set) {
+      return setColumns[set].length == 0;
+    }
+
+    private byte[] groupKey(int set, Object[] row) {
+      byte[] key = KeyCodec.encode(row, setColumns[set]);
+      if (!prefixSet) {
+        return key;
+      }
+      return new ByteWriter(key.length + 1).writeByte(set).writeBytes(key).toByteArray();
+    }
+
+    private void onChange(int set, Msg.Change change, Record<Object, Msg> record) {
       Object[] row = change.row();
       long w = change.weight();
-      byte[] groupKey = KeyCodec.encode(row, groupColumns);
+      byte[] groupKey = groupKey(set, row);
       Bytes storeKey = Bytes.wrap(groupKey);
       byte[] stored = groups.get(storeKey);
       Accumulator old = stored == null ? null : Accumulator.decode(stored);
-      Accumulator acc = old == null ? new Accumulator(groupValues(row), aggs.size()) : old.copy();
+      Accumulator acc = old == null ? new Accumulator(groupValues(set, row), aggs.size()) : old.copy();
       acc.count += w;
+      boolean[] passes = new boolean[aggs.size()];
       for (int i = 0; i < aggs.size(); i++) {
         AggCall agg = aggs.get(i);
+        passes[i] = agg.filter() < 0 || Boolean.TRUE.equals(row[agg.filter()]);
+        if (!passes[i] || agg.needsValueSet()) {
+          continue;
+        }
         AggregateMath.add(acc, i, agg, agg.arg() < 0 ? null : row[agg.arg()], w);
+      }
+      // Value sets live in the store: fold the would-be changes into acc before touching it.
+      long[] distinctDelta = new long[aggs.size()];
+      for (int i = 0; i < aggs.size(); i++) {
+        AggCall agg = aggs.get(i);
+        if (passes[i] && agg.distinct() && agg.kind() != AggCall.Kind.STRING_AGG
+            && row[agg.arg()] != null) {
+          distinctDelta[i] = previewDistinct(groupKey, i, row[agg.arg()], w);
+          AggregateMath.add(acc, i, agg, row[agg.arg()], distinctDelta[i]);
+        }
       }
       try {
         for (int i = 0; i < aggs.size(); i++) {
@@ -104,12 +159,28 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
         LOG.error("{}: group {} count went negative ({}); a retraction without its insertion",
             op.name(), Arrays.toString(acc.groupValues), acc.count);
       }
-      updateExtremes(groupKey, acc, row, w);
+      for (int i = 0; i < aggs.size(); i++) {
+        AggCall agg = aggs.get(i);
+        if (!passes[i]) {
+          continue;
+        }
+        if (agg.kind() == AggCall.Kind.STRING_AGG) {
+          if (row[agg.arg()] != null) {
+            acc.nonNull[i] += w;
+            valueSets.addOrdered(groupKey, i, agg, row, w);
+            acc.extremes[i] = valueSets.render(groupKey, i, agg.distinct());
+          }
+        } else if (agg.distinct() && row[agg.arg()] != null) {
+          valueSets.addDistinct(groupKey, i, row[agg.arg()], w);
+        }
+      }
+      updateExtremes(groupKey, acc, row, w, passes);
 
-      Object[] oldRow = old != null && wasEmitted(old) ? outputRow(old) : null;
-      boolean visible = isVisible(acc);
-      Object[] newRow = visible ? outputRow(acc) : null;
-      if (op.isGlobal() || acc.count != 0) {
+      boolean global = isGlobal(set);
+      Object[] oldRow = old != null && wasEmitted(global, old) ? outputRow(set, old) : null;
+      boolean visible = global || acc.count > 0;
+      Object[] newRow = visible ? outputRow(set, acc) : null;
+      if (global || acc.count != 0) {
         acc.emitted = visible;
         groups.put(storeKey, acc.encode());
       } else {
@@ -118,28 +189,34 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
       emitDiff(record, oldRow, newRow);
     }
 
+    /** The presence change adding {@code w} copies of a DISTINCT value would make; no write. */
+    private long previewDistinct(byte[] groupKey, int i, Object value, long w) {
+      long before = valueSets.distinctCount(groupKey, i, value);
+      long after = before + w;
+      return (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
+    }
+
     @Override
     protected void onMarker(Msg.Marker marker, Record<Object, Msg> record) {
-      if (op.isGlobal()) {
-        Bytes key = Bytes.wrap(KeyCodec.encode(new Object[0], groupColumns));
+      for (int s = 0; s < setColumns.length; s++) {
+        if (!isGlobal(s)) {
+          continue;
+        }
+        Bytes key = Bytes.wrap(groupKey(s, new Object[0]));
         byte[] stored = groups.get(key);
-        Accumulator acc = stored == null ? new Accumulator(new Object[0], aggs.size()) : Accumulator.decode(stored);
+        Accumulator acc = stored == null ? new Accumulator(new Object[keyWidth], aggs.size())
+            : Accumulator.decode(stored);
         if (!acc.emitted) {
           acc.emitted = true;
           groups.put(key, acc.encode());
-          emit(record.withValue(marker), outputRow(acc), +1);
+          emit(record.withValue(marker), outputRow(s, acc), +1);
         }
       }
       super.onMarker(marker, record);
     }
 
-    /** A group row exists while the group has rows; the global row always. */
-    private boolean isVisible(Accumulator acc) {
-      return op.isGlobal() || acc.count > 0;
-    }
-
-    private boolean wasEmitted(Accumulator acc) {
-      return op.isGlobal() ? acc.emitted : acc.count > 0;
+    private boolean wasEmitted(boolean global, Accumulator acc) {
+      return global ? acc.emitted : acc.count > 0;
     }
 
     private void emitDiff(Record<Object, Msg> record, Object[] oldRow, Object[] newRow) {
@@ -154,31 +231,45 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
       }
     }
 
-    private Object[] groupValues(Object[] row) {
-      Object[] values = new Object[groupColumns.length];
-      for (int i = 0; i < groupColumns.length; i++) {
-        values[i] = row[groupColumns[i]];
+    /** The group key values of this set in group-key order, NULL outside the set. */
+    private Object[] groupValues(int set, Object[] row) {
+      Object[] values = new Object[keyWidth];
+      for (int j = 0; j < keyWidth; j++) {
+        values[j] = inSet[set][j] ? row[op.groupKeys().get(j)] : null;
       }
       return values;
     }
 
-    private Object[] outputRow(Accumulator acc) {
-      Object[] out = new Object[groupColumns.length + aggs.size()];
-      System.arraycopy(acc.groupValues, 0, out, 0, groupColumns.length);
+    private Object[] outputRow(int set, Accumulator acc) {
+      Object[] out = new Object[keyWidth + aggs.size()];
+      System.arraycopy(acc.groupValues, 0, out, 0, keyWidth);
       for (int i = 0; i < aggs.size(); i++) {
-        out[groupColumns.length + i] = AggregateMath.result(acc, i, aggs.get(i));
+        AggCall agg = aggs.get(i);
+        out[keyWidth + i] = agg.kind() == AggCall.Kind.GROUPING ? grouping(set, agg)
+            : AggregateMath.result(acc, i, agg);
       }
       return out;
     }
 
-    private void updateExtremes(byte[] groupKey, Accumulator acc, Object[] row, long w) {
+    /** GROUPING(a, b, ...): bit set, most significant first, for each argument not grouped. */
+    private Long grouping(int set, AggCall agg) {
+      long bits = 0;
+      for (int column : agg.extraArgs()) {
+        int position = op.groupKeys().indexOf(column);
+        bits = (bits << 1) | (position >= 0 && inSet[set][position] ? 0 : 1);
+      }
+      return bits;
+    }
+
+    private void updateExtremes(byte[] groupKey, Accumulator acc, Object[] row, long w,
+        boolean[] passes) {
       for (int i = 0; i < aggs.size(); i++) {
         AggCall agg = aggs.get(i);
         if (!agg.kind().needsSortedState()) {
           continue;
         }
         Object value = row[agg.arg()];
-        if (value != null) {
+        if (value != null && passes[i]) {
           Bytes key = Bytes.wrap(new ByteWriter(groupKey.length + 32).writeLengthPrefixed(groupKey)
               .writeByte(i).writeBytes(OrderedCodec.encode(value)).toByteArray());
           byte[] stored = sorted.get(key);
