@@ -141,7 +141,7 @@ public final class CompiledVersusPostgres implements AutoCloseable {
     RowKey key = plan.root().key();
     try (Statement s = pg.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + temp);
-      s.execute(TargetTable.createSql(temp, columns, key).replaceFirst("CREATE TABLE", "CREATE TEMP TABLE"));
+      s.execute(TargetTable.createSql(temp, columns, key, TargetTable.serverVersionNum(pg)).replaceFirst("CREATE TABLE", "CREATE TEMP TABLE"));
     }
     List<String> names = new ArrayList<>();
     List<String> casts = new ArrayList<>();
