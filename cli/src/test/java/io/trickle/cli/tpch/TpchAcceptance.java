@@ -14,9 +14,7 @@ public final class TpchAcceptance {
    * ("remove it from KNOWN_UNSUPPORTED"); a query rejected but not listed fails them too. The
    * goal is the empty set.
    */
-  public static final Set<String> KNOWN_UNSUPPORTED = Set.of(
-      "q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11",
-      "q12", "q13", "q14", "q15", "q16", "q17", "q18", "q20", "q21", "q22");
+  public static final Set<String> KNOWN_UNSUPPORTED = Set.of();
 
   /** Where {@code queries/} is, relative to the {@code cli} module (the tests' working directory). */
   public static final Path TPCH_DIR = Path.of(System.getProperty("trickle.tpch.dir", "../tpch"));
