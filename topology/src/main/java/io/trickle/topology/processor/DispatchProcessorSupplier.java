@@ -48,7 +48,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
   private static final Bytes EPOCH_TS_KEY = Bytes.wrap("epoch-ts".getBytes(StandardCharsets.UTF_8));
   /** Present between a transaction's BEGIN and its END. */
   private static final Bytes OPEN_TX_KEY = Bytes.wrap("open-tx".getBytes(StandardCharsets.UTF_8));
-  /** The highest {@code source.sequence} of a streamed change seen: 16 bytes, two longs. */
+  /** The highest position of a streamed change seen (see isReplay): three longs. */
   private static final Bytes POSITION_KEY = Bytes.wrap("position".getBytes(StandardCharsets.UTF_8));
   /** Snapshot records after which more records of the same snapshot follow. */
   private static final Set<String> NON_FINAL_SNAPSHOT =
@@ -78,6 +78,8 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
     private KeyValueStore<Bytes, byte[]> state;
     private Sensor poison;
     private Sensor replayed;
+    /** The store's {@code POSITION_KEY}, read once at init so each change costs no lookup. */
+    private long[] lastPosition;
     /** False only in the benchmark mode {@code trickle.epochs=off}: markers on heartbeats only. */
     private boolean epochs = true;
 
@@ -88,6 +90,11 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
       this.state = context.getStateStore(STORE);
       this.poison = TrickleMetrics.poisonRecords(context.metrics(), NAME);
       this.replayed = TrickleMetrics.replayedChanges(context.metrics(), NAME);
+      byte[] seen = state.get(POSITION_KEY);
+      if (seen != null && seen.length == 24) {
+        ByteBuffer b = ByteBuffer.wrap(seen);
+        lastPosition = new long[] {b.getLong(), b.getLong(), b.getLong()};
+      }
     }
 
     @Override
@@ -175,7 +182,8 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
     }
 
     /**
-     * True if this streamed change is at or below the highest position seen; remembers its
+     * True if this streamed change is at or below the highest position seen ({@code
+     * POSITION_KEY}); remembers its
      * position otherwise. The position is (last commit LSN, LSN, order in its transaction): one
      * WAL record can hold several changes (a multi-row insert), which then share an LSN.
      * Snapshot records share one LSN and are never replays by this test.
@@ -192,14 +200,10 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
       long order = transaction != null && transaction.path("total_order").canConvertToLong()
           ? transaction.path("total_order").asLong() : 0L;
       long[] position = {sequence[0], sequence[1], order};
-      byte[] seen = state.get(POSITION_KEY);
-      if (seen != null && seen.length == 24) {
-        ByteBuffer b = ByteBuffer.wrap(seen);
-        long[] last = {b.getLong(), b.getLong(), b.getLong()};
-        if (java.util.Arrays.compare(position, last) <= 0) {
-          return true;
-        }
+      if (lastPosition != null && java.util.Arrays.compare(position, lastPosition) <= 0) {
+        return true;
       }
+      lastPosition = position;
       state.put(POSITION_KEY, ByteBuffer.allocate(24).putLong(position[0]).putLong(position[1])
           .putLong(position[2]).array());
       return false;
