@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trickle.cli.oracle.CompiledVersusPostgres;
 import io.trickle.compiler.CompileException;
+import io.trickle.compiler.plan.JoinOp;
+import io.trickle.compiler.plan.Plan;
+import io.trickle.compiler.plan.RowKey;
 import io.trickle.compiler.parse.DefinitionParser;
 import io.trickle.compiler.parse.StreamTableDefinition;
 import io.trickle.connectors.embedded.EmbeddedPostgresServer;
@@ -60,6 +63,8 @@ class TpchCompiledVersusPostgresTest {
   /** Query id → rows PostgreSQL returns after the initial load (0: the oracle proves little). */
   static final Map<String, Long> pgRows = new TreeMap<>();
   static final Map<String, String> timings = new LinkedHashMap<>();
+  /** Query id → its compiled plan. */
+  static final Map<String, Plan> plans = new TreeMap<>();
 
   @BeforeAll
   static void run() throws Exception {
@@ -87,6 +92,7 @@ class TpchCompiledVersusPostgresTest {
         StreamTableDefinition def = DefinitionParser.parse(q.text());
         CompiledVersusPostgres.Compiled compiled = harness.deploy(def);
         wrong.put(q.id(), new ArrayList<>());
+        plans.put(q.id(), compiled.plan());
         timings.put(q.id(), "compiled in " + compiled.compileMillis() + " ms, " + compiled.plan().operators().size()
             + " operators, snapshot replayed in " + compiled.replayMillis() + " ms");
       } catch (CompileException | UnsupportedOperationException e) {
@@ -169,6 +175,25 @@ class TpchCompiledVersusPostgresTest {
             q.id(), why).contains(q.id());
       }
     }));
+  }
+
+  /**
+   * Every TPC-H query joins its tables on equalities, so no join may hold one side's whole
+   * input in a single group (a cross product: each change would be joined against the entire
+   * other side), unless one side is a single row (a global aggregate such as Q11's threshold).
+   * The tables' FROM order is not a join order: Q2 lists part before supplier.
+   */
+  @Test
+  void noQueryJoinsTwoTablesWithoutAnEquality() {
+    assertThat(plans).as("compiled TPC-H plans").isNotEmpty();
+    plans.forEach((id, plan) -> plan.operators().stream()
+        .filter(op -> op instanceof JoinOp)
+        .map(op -> (JoinOp) op)
+        .filter(j -> j.leftKeys().isEmpty())
+        .forEach(j -> assertThat(j.left().key().equals(RowKey.SINGLE_ROW)
+            || j.right().key().equals(RowKey.SINGLE_ROW))
+            .as("%s: %s joins without an equality and neither side is a single row", id, j.describe())
+            .isTrue()));
   }
 
   @Test

@@ -50,6 +50,26 @@ public final class RelNormalizer {
           CoreRules.PROJECT_REMOVE))
       .build();
 
+  /**
+   * Inner joins gathered into one multi-join and re-ordered so that each next input shares an
+   * equality with those joined before: {@code FROM part, supplier, partsupp} must not start with
+   * the cross product {@code part × supplier}, whose state and per-change work are the product
+   * of both tables.
+   */
+  private static final HepProgram JOIN_ORDER = new HepProgramBuilder()
+      .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+      .addRuleCollection(List.of(
+          CoreRules.JOIN_TO_MULTI_JOIN,
+          CoreRules.PROJECT_MULTI_JOIN_MERGE,
+          CoreRules.FILTER_MULTI_JOIN_MERGE))
+      .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+      .addRuleCollection(List.of(
+          CoreRules.FILTER_INTO_JOIN,
+          CoreRules.JOIN_CONDITION_PUSH,
+          CoreRules.PROJECT_MERGE,
+          CoreRules.PROJECT_REMOVE))
+      .build();
+
   private RelNormalizer() {}
 
   public static RelNode normalize(RelNode rel) {
@@ -60,7 +80,14 @@ public final class RelNormalizer {
     HepPlanner windows = new HepPlanner(WINDOWS);
     windows.setRoot(decorrelated);
     HepPlanner planner = new HepPlanner(PROGRAM);
-    planner.setRoot(NotNullEquiJoins.rewrite(windows.findBestExp()));
-    return planner.findBestExp();
+    planner.setRoot(EquiJoinConditions.rewrite(windows.findBestExp()));
+    // Filters have now been pushed into the joins, whose conditions get their second rewrite.
+    RelNode normalized = EquiJoinConditions.rewrite(planner.findBestExp());
+    if (!CrossProducts.present(normalized)) {
+      return normalized;
+    }
+    HepPlanner joinOrder = new HepPlanner(JOIN_ORDER);
+    joinOrder.setRoot(normalized);
+    return joinOrder.findBestExp();
   }
 }

@@ -15,18 +15,25 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 /**
- * Decorrelation joins a subquery's groups back to the outer correlation values with
+ * Rewrites join conditions so that more of them are equi-join keys.
+ *
+ * <p>A disjunction whose branches share a conjunct, such as TPC-H Q19's
+ * {@code (p_partkey = l_partkey AND ...) OR (p_partkey = l_partkey AND ...)}, has that conjunct
+ * pulled out in front ({@code (A AND B) OR (A AND C)} is {@code A AND (B OR C)} in SQL's
+ * three-valued logic too), as PostgreSQL's planner does; otherwise the join would have no key.
+ *
+ * <p>Decorrelation joins a subquery's groups back to the outer correlation values with
  * {@code IS NOT DISTINCT FROM}, which the runtime can only evaluate as a residual over a join
  * without a key (O(n) per change). When either side of such a top-level conjunct is NOT NULL,
  * it is true exactly when {@code =} is, so it becomes an equi-join key.
  */
-final class NotNullEquiJoins {
+final class EquiJoinConditions {
   private final Map<RelNode, RelNode> done = new IdentityHashMap<>();
 
-  private NotNullEquiJoins() {}
+  private EquiJoinConditions() {}
 
   static RelNode rewrite(RelNode rel) {
-    return new NotNullEquiJoins().visit(rel);
+    return new EquiJoinConditions().visit(rel);
   }
 
   /** Memoised by identity, so a subplan shared in the DAG stays shared. */
@@ -54,9 +61,12 @@ final class NotNullEquiJoins {
     return out;
   }
 
-  private static RexNode rewriteCondition(RexBuilder rex, RexNode condition) {
+  private static RexNode rewriteCondition(RexBuilder rex, RexNode written) {
+    boolean disjunction = RelOptUtil.conjunctions(written).stream()
+        .anyMatch(c -> c.getKind() == SqlKind.OR);
+    RexNode condition = disjunction ? RexUtil.pullFactors(rex, written) : written;
     List<RexNode> conjuncts = RelOptUtil.conjunctions(condition);
-    boolean changed = false;
+    boolean changed = condition != written;
     List<RexNode> out = new ArrayList<>();
     for (RexNode c : conjuncts) {
       if (c.getKind() == SqlKind.IS_NOT_DISTINCT_FROM) {
