@@ -28,6 +28,9 @@ public final class StreamTableApp implements AutoCloseable {
   private final String name;
   private final KafkaStreams streams;
 
+  /** How long one exactly-once transaction may stay open before the broker aborts it. */
+  static final int TRANSACTION_TIMEOUT_MS = 120_000;
+
   public StreamTableApp(StreamTableNames names, Plan plan, String bootstrap, Path stateDir,
       boolean singleBroker, BiConsumer<String, Throwable> onFailure) {
     this(names, plan, Map.of(), bootstrap, stateDir, singleBroker, onFailure);
@@ -58,6 +61,14 @@ public final class StreamTableApp implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // Kafka Streams' 10 s default lets the broker abort a transaction whose records take longer
+    // to process (an initial load under CPU starvation, a change joined against a large group);
+    // the task is then fenced, restores and retries the same records, and never gets past them.
+    // A restarted instance reuses its process id from the state directory, so it fences its own
+    // open transaction at once: the longer timeout only delays readers if an instance never
+    // comes back.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        TRANSACTION_TIMEOUT_MS);
     // Benchmarks only (docs/benchmarks.md): -Dtrickle.epochs=off measures what epochs cost.
     String epochs = System.getProperty(Epochs.CONFIG);
     if (epochs != null) {
