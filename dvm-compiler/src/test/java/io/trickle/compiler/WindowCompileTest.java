@@ -75,9 +75,19 @@ class WindowCompileTest {
   }
 
   @Test
-  void rangeWithAnOffsetIsRejected() {
-    assertThatThrownBy(() -> db.compile("select id, sum(qty) over (order by id range between 2"
-        + " preceding and current row) as s from orders"))
+  void rangeWithAnOffsetCarriesTheOffsetInTheOrderByType() {
+    assertThat(db.compile("select id, sum(qty) over (order by id range between 2 preceding and"
+        + " current row) as s from orders").explain())
+        .contains("RANGE BETWEEN '2' PRECEDING AND CURRENT ROW");
+    assertThat(db.compile("select id, count(*) over (order by placed range between interval '7'"
+        + " day preceding and interval '1' month following) as c from orders").explain())
+        .contains("RANGE BETWEEN '7 days' PRECEDING AND '1 mon' FOLLOWING");
+  }
+
+  @Test
+  void rangeWithAnOffsetOverTimestamptzIsRejected() {
+    assertThatThrownBy(() -> db.compile("select id, count(*) over (order by tstz range between"
+        + " interval '1' day preceding and current row) as c from orders"))
         .isInstanceOf(CompileException.class).hasMessageContaining("RANGE frame with an offset");
   }
 

@@ -51,7 +51,7 @@ class WindowVersusPostgresTest {
     connection = postgres.getPostgresDatabase().getConnection();
     try (Statement st = connection.createStatement()) {
       st.execute("create table w (id int primary key, p int, o int, v int, n numeric(6,2),"
-          + " t text collate \"C\")");
+          + " t text collate \"C\", d date)");
     }
   }
 
@@ -61,7 +61,8 @@ class WindowVersusPostgresTest {
     postgres.close();
   }
 
-  record Action(int id, boolean delete, Integer p, Integer o, Integer v, String n, String t) {}
+  /** {@code d} in days since 1970-01-01, as Debezium encodes a date. */
+  record Action(int id, boolean delete, Integer p, Integer o, Integer v, String n, String t, Integer d) {}
 
   @Provide
   Arbitrary<List<List<Action>>> histories() {
@@ -71,8 +72,9 @@ class WindowVersusPostgresTest {
         Arbitraries.integers().between(0, 3).injectNull(0.15),
         Arbitraries.integers().between(-3, 3).injectNull(0.15),
         Arbitraries.of("1.50", "-2.25", "0.00", "10.10", "3.33").injectNull(0.15),
-        Arbitraries.of("a", "b", "B", "ab", "é").injectNull(0.15))
-        .as((id, dice, p, o, v, n, t) -> new Action(id, dice < 3, p, o, v, n, t));
+        Arbitraries.of("a", "b", "B", "ab", "é").injectNull(0.15),
+        Arbitraries.of(19_750, 19_751, 19_753, 19_781, 19_782).injectNull(0.15))
+        .as((id, dice, p, o, v, n, t, d) -> new Action(id, dice < 3, p, o, v, n, t, d));
     return action.list().ofMinSize(1).ofMaxSize(4).list().ofMinSize(1).ofMaxSize(20);
   }
 
@@ -125,6 +127,26 @@ class WindowVersusPostgresTest {
         + " last_value(o) over (partition by p order by o range between current row and unbounded"
         + " following) as lo, max(v) over (partition by p order by o range between unbounded"
         + " preceding and current row) as mx from w", epochs);
+  }
+
+  @Property(tries = 8)
+  void aggregatesOverRangeOffsetFrames(@ForAll("histories") List<List<Action>> epochs)
+      throws Exception {
+    check("select id, sum(v) over (partition by p order by o range between 1 preceding and 1"
+        + " following) as s, count(*) over (order by o desc range between 2 preceding and current"
+        + " row) as c, max(v) over (order by o range between 1 following and 2 following) as mx,"
+        + " min(v) over (order by o desc nulls last range between unbounded preceding and 1"
+        + " preceding) as mi, sum(v) over (order by n range between 1.5 preceding and 0.5"
+        + " following) as sn, first_value(o) over (order by o range between 1 preceding and"
+        + " unbounded following) as f from w", epochs);
+  }
+
+  @Property(tries = 8)
+  void rangeOffsetFramesOverDates(@ForAll("histories") List<List<Action>> epochs)
+      throws Exception {
+    check("select id, count(*) over (order by d range between interval '3' day preceding and"
+        + " current row) as c3, sum(v) over (partition by p order by d desc range between"
+        + " interval '1' month preceding and interval '1' day following) as s from w", epochs);
   }
 
   @Property(tries = 8)
@@ -240,21 +262,22 @@ class WindowVersusPostgresTest {
       return;
     }
     Map<String, Object> after = Harness.row("id", a.id(), "p", a.p(), "o", a.o(), "v", a.v(),
-        "n", a.n(), "t", a.t());
+        "n", a.n(), "t", a.t(), "d", a.d());
     if (table.put(a.id(), a) == null) {
       h.insert("w", after);
     } else {
       h.update("w", after);
     }
     try (PreparedStatement st = connection.prepareStatement("insert into w values (?, ?, ?, ?,"
-        + " ?::numeric, ?) on conflict (id) do update set p = excluded.p, o = excluded.o,"
-        + " v = excluded.v, n = excluded.n, t = excluded.t")) {
+        + " ?::numeric, ?, date '1970-01-01' + ?::int) on conflict (id) do update set p = excluded.p,"
+        + " o = excluded.o, v = excluded.v, n = excluded.n, t = excluded.t, d = excluded.d")) {
       st.setInt(1, a.id());
       st.setObject(2, a.p());
       st.setObject(3, a.o());
       st.setObject(4, a.v());
       st.setString(5, a.n());
       st.setString(6, a.t());
+      st.setObject(7, a.d());
       st.executeUpdate();
     }
   }

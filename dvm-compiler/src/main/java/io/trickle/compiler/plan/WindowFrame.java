@@ -1,10 +1,12 @@
 package io.trickle.compiler.plan;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A window frame: ROWS counts rows from the current one; RANGE without an offset reaches the
- * first or last peer (rows equal on every ORDER BY key). RANGE with an offset is not supported.
+ * first or last peer (rows equal on every ORDER BY key); RANGE with an offset reaches the rows
+ * whose single ORDER BY value lies within the offset of the current row's.
  * PostgreSQL's default, {@code RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW}, is {@link
  * #DEFAULT}; without ORDER BY every row is a peer, so it spans the whole partition.
  */
@@ -14,8 +16,12 @@ public record WindowFrame(boolean rows, Bound lower, Bound upper) {
 
   public enum BoundKind { UNBOUNDED_PRECEDING, PRECEDING, CURRENT_ROW, FOLLOWING, UNBOUNDED_FOLLOWING }
 
-  /** {@code offset} counts rows, for PRECEDING and FOLLOWING (ROWS frames) only. */
-  public record Bound(BoundKind kind, long offset) {
+  /**
+   * {@code offset} counts rows, for PRECEDING and FOLLOWING of ROWS frames; {@code rangeOffset}
+   * is the distance in ORDER BY values (Long, BigDecimal, Double or an interval) for PRECEDING
+   * and FOLLOWING of RANGE frames, and null otherwise.
+   */
+  public record Bound(BoundKind kind, long offset, Object rangeOffset) {
     public Bound {
       Objects.requireNonNull(kind, "kind");
       if (offset < 0) {
@@ -23,13 +29,25 @@ public record WindowFrame(boolean rows, Bound lower, Bound upper) {
       }
     }
 
+    public Bound(BoundKind kind, long offset) {
+      this(kind, offset, null);
+    }
+
+    public static Bound range(BoundKind kind, Object rangeOffset) {
+      return new Bound(kind, 0, Objects.requireNonNull(rangeOffset, "rangeOffset"));
+    }
+
+    boolean hasOffset() {
+      return kind == BoundKind.PRECEDING || kind == BoundKind.FOLLOWING;
+    }
+
     @Override
     public String toString() {
       return switch (kind) {
         case UNBOUNDED_PRECEDING -> "UNBOUNDED PRECEDING";
-        case PRECEDING -> offset + " PRECEDING";
+        case PRECEDING -> (rangeOffset != null ? "'" + rangeOffset + "'" : offset) + " PRECEDING";
         case CURRENT_ROW -> "CURRENT ROW";
-        case FOLLOWING -> offset + " FOLLOWING";
+        case FOLLOWING -> (rangeOffset != null ? "'" + rangeOffset + "'" : offset) + " FOLLOWING";
         case UNBOUNDED_FOLLOWING -> "UNBOUNDED FOLLOWING";
       };
     }
@@ -38,9 +56,11 @@ public record WindowFrame(boolean rows, Bound lower, Bound upper) {
   public WindowFrame {
     Objects.requireNonNull(lower, "lower");
     Objects.requireNonNull(upper, "upper");
-    if (!rows && (lower.kind() == BoundKind.PRECEDING || lower.kind() == BoundKind.FOLLOWING
-        || upper.kind() == BoundKind.PRECEDING || upper.kind() == BoundKind.FOLLOWING)) {
-      throw new IllegalArgumentException("RANGE frames with an offset are not supported");
+    for (Bound b : List.of(lower, upper)) {
+      if (b.hasOffset() && rows != (b.rangeOffset() == null)) {
+        throw new IllegalArgumentException(rows ? "a ROWS offset counts rows"
+            : "a RANGE offset is a value");
+      }
     }
   }
 

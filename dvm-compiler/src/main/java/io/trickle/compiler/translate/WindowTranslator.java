@@ -4,6 +4,7 @@ import io.trickle.compiler.CompileException;
 import io.trickle.compiler.expr.Expr;
 import io.trickle.compiler.expr.Operator;
 import io.trickle.compiler.plan.AggCall;
+import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.ColumnType;
 import io.trickle.compiler.plan.ColumnType.Kind;
 import io.trickle.compiler.plan.SortKey;
@@ -77,7 +78,7 @@ final class WindowTranslator {
         };
         order.add(new SortKey(in.column(fc.getFieldIndex(), pos), desc, nullsFirst));
       }
-      WindowFrame frame = frame(group);
+      WindowFrame frame = frame(group, order, op.columns());
       List<WindowCall> calls = new ArrayList<>();
       for (Window.RexWinAggCall agg : group.aggCalls) {
         calls.add(call(agg, in, frame, names.get(next++)));
@@ -94,13 +95,14 @@ final class WindowTranslator {
     return new Bound(op, f, unavailable);
   }
 
-  private WindowFrame frame(Window.Group group) {
-    WindowFrame.Bound lower = bound(group.lowerBound, group.isRows);
-    WindowFrame.Bound upper = bound(group.upperBound, group.isRows);
+  private WindowFrame frame(Window.Group group, List<SortKey> order, List<Column> columns) {
+    WindowFrame.Bound lower = bound(group.lowerBound, group.isRows, order, columns);
+    WindowFrame.Bound upper = bound(group.upperBound, group.isRows, order, columns);
     return new WindowFrame(group.isRows, lower, upper);
   }
 
-  private WindowFrame.Bound bound(RexWindowBound b, boolean rows) {
+  private WindowFrame.Bound bound(RexWindowBound b, boolean rows, List<SortKey> order,
+      List<Column> columns) {
     if (b.isUnboundedPreceding()) {
       return new WindowFrame.Bound(WindowFrame.BoundKind.UNBOUNDED_PRECEDING, 0);
     }
@@ -111,8 +113,8 @@ final class WindowTranslator {
       return new WindowFrame.Bound(WindowFrame.BoundKind.CURRENT_ROW, 0);
     }
     if (!rows) {
-      throw new CompileException(pos, "a RANGE frame with an offset (RANGE ... PRECEDING or"
-          + " FOLLOWING) is not supported yet; use ROWS, or RANGE with UNBOUNDED and CURRENT ROW");
+      return WindowFrame.Bound.range(b.isPreceding() ? WindowFrame.BoundKind.PRECEDING
+          : WindowFrame.BoundKind.FOLLOWING, rangeOffset(b.getOffset(), order, columns));
     }
     long offset = constantLong(b.getOffset(), "a frame offset");
     if (offset < 0) {
@@ -120,6 +122,49 @@ final class WindowTranslator {
     }
     return new WindowFrame.Bound(b.isPreceding() ? WindowFrame.BoundKind.PRECEDING
         : WindowFrame.BoundKind.FOLLOWING, offset);
+  }
+
+  /**
+   * A RANGE offset in the type {@link io.trickle.compiler.expr.RangeOffsets} moves the single
+   * ORDER BY value by: an integer for integer columns, numeric for numeric, double precision for
+   * floating point, an interval for date and timestamp (PostgreSQL has already checked the pair).
+   */
+  private Object rangeOffset(RexNode offset, List<SortKey> order, List<Column> columns) {
+    if (order.size() != 1) {
+      throw new CompileException(pos, "RANGE with offset PRECEDING/FOLLOWING requires exactly one"
+          + " ORDER BY column");
+    }
+    RexNode value = offset instanceof RexInputRef ref && ref.getIndex() >= width
+        ? window.constants.get(ref.getIndex() - width) : offset;
+    if (!(value instanceof RexLiteral lit) || lit.isNull()) {
+      throw new CompileException(pos, "a RANGE frame offset must be a constant");
+    }
+    Kind kind = columns.get(order.get(0).column()).type().kind();
+    Object v;
+    if (kind == Kind.DATE || kind == Kind.TIMESTAMP) {
+      Expr interval = ScalarCalls.isInterval(lit) ? ScalarCalls.intervalLiteral(lit) : null;
+      if (interval == null) {
+        throw new CompileException(pos, "a RANGE offset on a " + kind.name().toLowerCase(Locale.ROOT)
+            + " column must be an interval with a unit, such as interval '7' day");
+      }
+      v = ((Expr.Literal) interval).value();
+      if (v.toString().startsWith("-")) {
+        throw new CompileException(pos, "invalid preceding or following size in window function");
+      }
+      return v;
+    }
+    BigDecimal n = lit.getValueAs(BigDecimal.class);
+    if (n == null || n.signum() < 0) {
+      throw new CompileException(pos, "invalid preceding or following size in window function");
+    }
+    return switch (kind) {
+      case SMALLINT, INTEGER, BIGINT -> n.longValueExact();
+      case NUMERIC -> n;
+      case REAL, DOUBLE -> n.doubleValue();
+      default -> throw new CompileException(pos, "a RANGE frame with an offset over a "
+          + kind.name().toLowerCase(Locale.ROOT) + " ORDER BY is not supported yet; use ROWS, or"
+          + " RANGE with UNBOUNDED and CURRENT ROW");
+    };
   }
 
   private WindowCall call(Window.RexWinAggCall agg, Bound in, WindowFrame frame, String name) {

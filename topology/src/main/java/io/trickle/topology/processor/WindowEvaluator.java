@@ -3,6 +3,7 @@ package io.trickle.topology.processor;
 import io.trickle.compiler.expr.CompiledExpr;
 import io.trickle.compiler.expr.EvalException;
 import io.trickle.compiler.expr.Evaluator;
+import io.trickle.compiler.expr.RangeOffsets;
 import io.trickle.compiler.expr.Values;
 import io.trickle.compiler.plan.AggCall;
 import io.trickle.compiler.plan.SortKey;
@@ -141,8 +142,10 @@ final class WindowEvaluator {
     WindowFrame f = call.frame();
     FrameAggregate agg = aggs[c] == null ? null : new FrameAggregate(aggs[c], call, rows);
     for (int i = 0; i < n; i++) {
-      long lo = bound(f.lower(), f.rows(), i, n, peerStart, peerEnd, true);
-      long hi = bound(f.upper(), f.rows(), i, n, peerStart, peerEnd, false);
+      long lo = f.lower().rangeOffset() != null ? rangeBound(f.lower(), rows, i, peerStart, peerEnd, true)
+          : bound(f.lower(), f.rows(), i, n, peerStart, peerEnd, true);
+      long hi = f.upper().rangeOffset() != null ? rangeBound(f.upper(), rows, i, peerStart, peerEnd, false)
+          : bound(f.upper(), f.rows(), i, n, peerStart, peerEnd, false);
       lo = Math.max(lo, 0);
       hi = Math.min(hi, n - 1);
       out[i][width + c] = switch (call.kind()) {
@@ -152,6 +155,56 @@ final class WindowEvaluator {
         default -> agg.over((int) lo, (int) hi);
       };
     }
+  }
+
+  /**
+   * A RANGE offset bound over the single ORDER BY key: the first (lower) or last (upper) row whose
+   * value lies at or beyond the current value moved by the offset, towards the preceding rows for
+   * PRECEDING. A row whose key is NULL has its NULL peers as frame, and NULLs are never in the
+   * frame of a row with a value (PostgreSQL's rule). Rows are sorted, so a binary search finds it.
+   */
+  private long rangeBound(WindowFrame.Bound b, Object[][] rows, int i, int[] peerStart,
+      int[] peerEnd, boolean lower) {
+    SortKey key = orderKeys.get(0);
+    Object v = rows[i][key.column()];
+    if (v == null) {
+      return lower ? peerStart[i] : peerEnd[i];
+    }
+    int n = rows.length;
+    int from = 0;
+    int to = n - 1;
+    while (from <= to && rows[from][key.column()] == null) {
+      from++;
+    }
+    while (to >= from && rows[to][key.column()] == null) {
+      to--;
+    }
+    boolean towardsStart = b.kind() == WindowFrame.BoundKind.PRECEDING;
+    // In ascending order the preceding rows hold smaller values, in descending order larger ones.
+    Object target = RangeOffsets.shift(v, b.rangeOffset(), towardsStart == key.descending());
+    if (target == null) {
+      // The moved value overflows: the bound lies beyond every row on that side.
+      if (towardsStart) {
+        return lower ? from : from - 1;
+      }
+      return lower ? to + 1 : to;
+    }
+    // The first row not before the target (lower), or the last row not after it (upper).
+    int lo = from;
+    int hi = to + 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = RangeOffsets.compare(rows[mid][key.column()], target);
+      if (key.descending()) {
+        c = -c;
+      }
+      if (lower ? c < 0 : c <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lower ? lo : lo - 1;
   }
 
   private static long bound(WindowFrame.Bound b, boolean rowsMode, int i, int n, int[] peerStart,
