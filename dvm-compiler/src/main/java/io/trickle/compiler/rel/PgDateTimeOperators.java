@@ -54,8 +54,8 @@ public final class PgDateTimeOperators {
     RelDataType left = binding.getOperandType(0);
     RelDataType right = binding.getOperandType(1);
     boolean nullable = left.isNullable() || right.isNullable();
-    SqlTypeName l = left.getSqlTypeName();
-    SqlTypeName r = right.getSqlTypeName();
+    SqlTypeName l = pgType(binding, 0, left);
+    SqlTypeName r = pgType(binding, 1, right);
     RelDataType type;
     if (l == SqlTypeName.DATE && r == SqlTypeName.DATE) {
       type = f.createSqlType(SqlTypeName.INTEGER);
@@ -65,6 +65,23 @@ public final class PgDateTimeOperators {
       type = interval(f);
     }
     return f.createTypeWithNullability(type, nullable);
+  }
+
+  /**
+   * Calcite types date ± interval as a date; PostgreSQL, and the translator, as a timestamp, so
+   * {@code (d + interval '1' month) - d} is an interval, not a number of days.
+   */
+  private static SqlTypeName pgType(SqlOperatorBinding binding, int i, RelDataType type) {
+    if (type.getSqlTypeName() != SqlTypeName.DATE) {
+      return type.getSqlTypeName();
+    }
+    // Validation binds SQL nodes, conversion to relational algebra binds row expressions.
+    SqlKind kind = binding instanceof org.apache.calcite.sql.SqlCallBinding call
+        ? call.operand(i).getKind()
+        : binding instanceof org.apache.calcite.rex.RexCallBinding rex
+            ? rex.operands().get(i).getKind() : SqlKind.OTHER;
+    return kind == SqlKind.PLUS || kind == SqlKind.MINUS ? SqlTypeName.TIMESTAMP
+        : SqlTypeName.DATE;
   }
 
   private static boolean isTimestamp(SqlTypeName t) {
