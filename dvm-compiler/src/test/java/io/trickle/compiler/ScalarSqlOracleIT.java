@@ -102,7 +102,7 @@ class ScalarSqlOracleIT {
       "interval '36 hours' > interval '1 day'", "ts - timestamp '2000-01-01' > interval '8000 days'",
       "interval '1 mon' = interval '30 days'", "ts - ts + interval '1 day'",
       "interval '1 day' - interval '25 hours'", "interval '1' day", "interval '2 weeks 1.5 seconds'",
-      "age(ts, d) < interval '1 year'", "greatest(d, d + 1) - d", "d + interval '1 mon' - d", "d - (d - interval '1 day')",
+      "age(ts, d) < interval '1 year'", "age(timestamp '2024-03-01 00:00:00', timestamp '2024-01-31 12:00:00')", "greatest(d, d + 1) - d", "d + interval '1 mon' - d", "d - (d - interval '1 day')",
       "case when i > 0 then ts - d else interval '0' day end",
       "date_part('year', d)", "date_part('epoch', ts)", "date_part('second', ts)",
       "date_part('milliseconds', ts)", "date_part('microseconds', ts)", "date_part('dow', ts)",
