@@ -32,7 +32,8 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Scalar functions (LIKE/ILIKE, upper, substring, ||, EXTRACT, date ± interval, round,
- * greatest) in filters, projections and grouping keys, compiled by the real compiler and run in
+ * greatest, date ± integer, age() and other interval-valued columns, date_part, sqrt, div) in
+ * filters, projections and grouping keys, compiled by the real compiler and run in
  * the topology over random histories of inserts, updates, deletes and truncates. The oracle is
  * recomputation from scratch by PostgreSQL itself: the same rows are kept in an embedded
  * PostgreSQL table and the defining query is run there after every epoch.
@@ -98,6 +99,25 @@ class ScalarFunctionsVersusRecomputeTest {
         + " case when t like 'a%' then extract(day from d) else 0 end as k from s", epochs);
   }
 
+  @Property(tries = 12)
+  void dateIntegerArithmeticIntervalsAndMathInProjectionAndFilter(
+      @ForAll("histories") List<List<Action>> epochs) throws SQLException {
+    check("select id, d + 1 as next_day, 1 + d as next_too, d - 7 as week_ago,"
+        + " d - date '2024-01-01' as days, age(d::timestamp, timestamp '2023-06-15 12:00:00') as a,"
+        + " d + interval '1 mon' - d as span, date_part('dow', d) as dow, sqrt(abs(n)) as r,"
+        + " div(n, 0.3) as q, mod(id, 3) as m from s"
+        + " where d - 30 < date '2024-02-01' or d + interval '1 year 2 days' - d > interval '367 days'",
+        epochs);
+  }
+
+  @Property(tries = 12)
+  void intervalAsGroupingKey(@ForAll("histories") List<List<Action>> epochs)
+      throws SQLException {
+    check("select age(d::timestamp, timestamp '2023-12-31 00:00:00') as a, count(*) as c,"
+        + " sum(n) as total from s group by age(d::timestamp, timestamp '2023-12-31 00:00:00')",
+        epochs);
+  }
+
   private static void check(String sql, List<List<Action>> epochs) throws SQLException {
     Plan plan = new StreamTableCompiler().compile(StreamTableDefinition.of("st", sql), connection);
     try (Statement st = connection.createStatement()) {
@@ -161,6 +181,7 @@ class ScalarFunctionsVersusRecomputeTest {
     Object v = switch (type) {
       case "int2", "int4", "int8" -> rs.getObject(i) == null ? null : rs.getLong(i);
       case "numeric" -> rs.getBigDecimal(i);
+      case "float8" -> rs.getDouble(i);
       case "date" -> rs.getObject(i, LocalDate.class);
       case "timestamp" -> rs.getObject(i, LocalDateTime.class);
       default -> rs.getString(i);

@@ -187,7 +187,7 @@ final class Casts {
       case TIME -> v -> PgText.formatTime((LocalTime) v);
       case TIMESTAMP -> v -> PgText.formatTimestamp((LocalDateTime) v);
       case TIMESTAMPTZ -> v -> PgText.formatTimestamptz((Instant) v);
-      case INTERVAL -> throw unsupported(from, Kind.TEXT);
+      case INTERVAL -> v -> v.toString();
     };
     UnaryOperator<Object> length = lengthLimit(to.pgType());
     if (length == null) {

@@ -65,6 +65,10 @@ final class DateTimes {
         && (r == Kind.DATE || r == Kind.TIMESTAMP)) {
       return withInterval(r, right, left, true);
     }
+    CompiledExpr other = IntervalArithmetic.compile(plus, type.kind(), l, r, left, right);
+    if (other != null) {
+      return other;
+    }
     throw unsupported(op, l, r);
   }
 
@@ -203,6 +207,48 @@ final class DateTimes {
       case MILLISECONDS -> BigDecimal.valueOf(total, 3);
       case MICROSECONDS -> BigDecimal.valueOf(total);
       default -> throw new IllegalStateException(f.name());
+    };
+  }
+
+  // ---- date_part ----
+
+  /**
+   * date_part(field, timestamp or time): PostgreSQL's float8 path of timestamp_part and
+   * time_part, whose second-based fields are computed in double precision (not the numeric
+   * EXTRACT value converted).
+   */
+  static CompiledExpr datePart(Expr.Call call) {
+    if (call.args().size() != 2 || !(call.args().get(0) instanceof Expr.Literal l)
+        || !(l.value() instanceof String name)) {
+      throw new IllegalArgumentException("DATE_PART takes a constant field and a value: " + call);
+    }
+    Field field = Field.of(name);
+    Kind kind = call.args().get(1).type().kind();
+    if (kind != Kind.TIMESTAMP && kind != Kind.TIME || !extractable(field, kind)) {
+      throw new IllegalArgumentException("DATE_PART(" + field + ") from " + kind
+          + " is not supported");
+    }
+    CompiledExpr arg = Evaluator.compile(call.args().get(1));
+    return row -> {
+      Object v = arg.eval(row);
+      if (v == null) {
+        return null;
+      }
+      LocalTime t = v instanceof LocalDateTime ts ? ts.toLocalTime() : (LocalTime) v;
+      double fsec = t.getNano() / 1000;
+      return switch (field) {
+        case MICROSECONDS -> t.getSecond() * 1_000_000.0 + fsec;
+        case MILLISECONDS -> t.getSecond() * 1000.0 + fsec / 1000.0;
+        case SECOND -> t.getSecond() + fsec / 1_000_000.0;
+        case EPOCH -> v instanceof LocalDateTime ts
+            ? (double) (ts.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + ts.getNano() / 1000)
+                / 1_000_000.0
+            : (double) (t.toNanoOfDay() / 1000) / 1_000_000.0;
+        case HOUR -> (double) t.getHour();
+        case MINUTE -> (double) t.getMinute();
+        default -> kind == Kind.TIME ? fromTime(field, t).doubleValue()
+            : (double) dateField(field, ((LocalDateTime) v).toLocalDate());
+      };
     };
   }
 

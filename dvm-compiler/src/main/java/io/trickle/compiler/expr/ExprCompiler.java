@@ -93,6 +93,12 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
       case CONCAT, LOWER, UPPER, SUBSTRING, POSITION, BTRIM, LTRIM, RTRIM, CHAR_LENGTH, LIKE,
           ILIKE, EXTRACT, DATE_TRUNC, ROUND, TRUNC, CEIL, FLOOR, ABS, SIGN, GREATEST, LEAST ->
           ScalarFunctions.compile(call);
+      case AGE -> {
+        arity(call, 2);
+        yield IntervalArithmetic.age(compile(args.get(0)), compile(args.get(1)));
+      }
+      case DATE_PART -> DateTimes.datePart(call);
+      case SQRT, DIV -> MathFunctions.compile(call);
     };
   }
 

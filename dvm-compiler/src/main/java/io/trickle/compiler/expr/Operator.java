@@ -34,7 +34,9 @@ public enum Operator {
   CHAR_LENGTH,
   /** args: text, pattern, [escape]; the default escape is backslash. */
   LIKE, ILIKE,
-  // date/time: PLUS/MINUS also take date/timestamp with an interval (result timestamp)
+  // date/time: PLUS/MINUS also take date/timestamp with an interval (result timestamp), date
+  // and integer (result date), two dates (MINUS, result integer), two timestamps (MINUS, result
+  // interval) and two intervals (result interval)
   /** args: field name (text literal, e.g. 'year'), date/timestamp/time; result numeric. */
   EXTRACT,
   /** args: unit (text literal), timestamp; result timestamp. */
@@ -44,5 +46,13 @@ public enum Operator {
   ROUND, TRUNC,
   CEIL, FLOOR, ABS, SIGN,
   /** n args, coerced to the result type; NULLs are ignored. */
-  GREATEST, LEAST
+  GREATEST, LEAST,
+  /** args: timestamp, timestamp; result interval (PostgreSQL's symbolic age). */
+  AGE,
+  /** args: field name (text literal), date/timestamp/time; result double precision. */
+  DATE_PART,
+  /** args: numeric or double; result of the same type. */
+  SQRT,
+  /** args: numeric, numeric; the quotient truncated towards zero, numeric. */
+  DIV
 }

@@ -5,9 +5,9 @@ import java.time.LocalDateTime;
 /**
  * PostgreSQL's interval: months, days and microseconds kept apart, because a month and a day have
  * no fixed length ({@code date '2024-01-31' + interval '1 month'} is 2024-02-29). Exists only
- * inside expressions (date and timestamp arithmetic); no column has this type.
+ * inside expressions and as output columns (a source column of this type is not supported).
  */
-public record PgInterval(int months, int days, long micros) {
+public record PgInterval(int months, int days, long micros) implements Comparable<PgInterval> {
 
   public static PgInterval ofMonths(int months) {
     return new PgInterval(months, 0, 0);
@@ -41,24 +41,54 @@ public record PgInterval(int months, int days, long micros) {
     return DateTimes.checkTimestamp(r);
   }
 
-  /** PostgreSQL's default output style ({@code IntervalStyle = postgres}). */
+  /** Microseconds in PostgreSQL's 24-hour day, used by comparison (interval_cmp_value). */
+  static final long MICROS_PER_DAY = 86_400_000_000L;
+
+  /**
+   * PostgreSQL's interval order: by {@code (months * 30 + days) * 24h + micros}, so
+   * {@code '1 mon'} equals {@code '30 days'} and {@code '1 day'} equals {@code '24:00:00'}.
+   */
+  @Override
+  public int compareTo(PgInterval o) {
+    long[] a = normalized();
+    long[] b = o.normalized();
+    int c = Long.compare(a[0], b[0]);
+    return c != 0 ? c : Long.compare(a[1], b[1]);
+  }
+
+  /** Whole days and the remaining non-negative microseconds of the comparison value. */
+  private long[] normalized() {
+    long d = months * 30L + days + Math.floorDiv(micros, MICROS_PER_DAY);
+    return new long[] {d, Math.floorMod(micros, MICROS_PER_DAY)};
+  }
+
+  /**
+   * The one value among all intervals equal to this one (as {@link #compareTo} sees them) that
+   * grouping and join keys use: 30-day months, days below 30, time below 24 hours.
+   */
+  public PgInterval canonical() {
+    long[] n = normalized();
+    return new PgInterval(Math.toIntExact(Math.floorDiv(n[0], 30)),
+        (int) Math.floorMod(n[0], 30), n[1]);
+  }
+
+  /** PostgreSQL's default output style ({@code IntervalStyle = postgres}), as EncodeInterval. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    int years = months / 12;
-    int mons = months % 12;
-    unit(sb, years, "year");
-    unit(sb, mons, "mon");
-    unit(sb, days, "day");
+    // Each nonzero field decides whether the next positive one gets an explicit '+'.
+    boolean[] before = {false};
+    part(sb, months / 12, "year", before);
+    part(sb, months % 12, "mon", before);
+    part(sb, days, "day", before);
     if (micros != 0 || sb.length() == 0) {
       if (sb.length() > 0) {
         sb.append(' ');
       }
       long abs = Math.abs(micros);
-      boolean negative = micros < 0;
-      if (negative) {
+      if (micros < 0) {
         sb.append('-');
-      } else if (years < 0 || mons < 0 || days < 0) {
+      } else if (before[0]) {
         sb.append('+');
       }
       long secs = abs / 1_000_000L;
@@ -72,13 +102,17 @@ public record PgInterval(int months, int days, long micros) {
     return sb.toString();
   }
 
-  private static void unit(StringBuilder sb, int n, String name) {
+  private static void part(StringBuilder sb, int n, String name, boolean[] before) {
     if (n == 0) {
       return;
     }
     if (sb.length() > 0) {
       sb.append(' ');
     }
+    if (before[0] && n > 0) {
+      sb.append('+');
+    }
     sb.append(n).append(' ').append(name).append(n == 1 ? "" : "s");
+    before[0] = n < 0;
   }
 }

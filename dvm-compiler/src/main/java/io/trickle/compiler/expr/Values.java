@@ -43,6 +43,9 @@ public final class Values {
     if (a instanceof Number x && b instanceof Number y) {
       return compareNumbers(x, y) == 0;
     }
+    if (a instanceof PgInterval x && b instanceof PgInterval y) {
+      return x.compareTo(y) == 0; // '1 mon' = '30 days', as PostgreSQL's interval_eq
+    }
     return a.equals(b);
   }
 
@@ -76,6 +79,9 @@ public final class Values {
         return Long.hashCode((long) x);
       }
       return Double.hashCode(x);
+    }
+    if (v instanceof PgInterval i) {
+      return i.canonical().hashCode();
     }
     return v.hashCode();
   }

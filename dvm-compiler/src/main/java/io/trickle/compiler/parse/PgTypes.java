@@ -34,6 +34,15 @@ public final class PgTypes {
     };
   }
 
+  /**
+   * The type of an output column: the source column types, and also interval, which trickle
+   * computes (timestamp - timestamp, age(), literals) but cannot read from a source yet.
+   */
+  public static ColumnType ofOutput(String typeName, int typmod, String pgType) {
+    return typeName.equals("interval") ? new ColumnType(Kind.INTERVAL, -1, -1, pgType)
+        : of(typeName, typmod, pgType);
+  }
+
   static int numericPrecision(int typmod) {
     return ((typmod - 4) >> 16) & 0xffff;
   }

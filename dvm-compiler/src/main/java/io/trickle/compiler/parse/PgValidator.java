@@ -116,7 +116,7 @@ public final class PgValidator {
       while (rs.next()) {
         String pgType = rs.getString(4);
         columns.add(new PgOutputColumn(rs.getString(1), pgType,
-            PgTypes.of(rs.getString(2), rs.getInt(3), pgType)));
+            PgTypes.ofOutput(rs.getString(2), rs.getInt(3), pgType)));
       }
     }
     List<TextCollations.Tree> trees = new ArrayList<>();

@@ -32,7 +32,8 @@ public final class SupportCheck {
   private static final Set<String> SCALAR_FUNCTIONS = Set.of("lower", "upper", "substring",
       "position", "trim", "btrim", "ltrim", "rtrim", "char_length", "character_length", "length",
       "extract", "date_trunc", "round", "trunc", "ceil", "ceiling", "floor", "abs", "sign",
-      "greatest", "least");
+      "greatest", "least", "date_part", "age", "sqrt", "div", "mod",
+      io.trickle.compiler.rel.PgIntervalLiterals.FUNCTION);
   /**
    * SQL's niladic date/time functions. They are stable in PostgreSQL, but its query tree names
    * no function for them, so the volatility check cannot see them.

@@ -71,7 +71,8 @@ public final class CalciteFrontEnd {
         // The PostgreSQL library adds the :: cast that pg_get_viewdef uses everywhere.
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL),
-            PgFunctionTable.instance(), PgExtraOperators.INSTANCE))
+            PgFunctionTable.instance(), PgExtraOperators.INSTANCE,
+            SqlOperatorTables.of(PgDateTimeOperators.PLUS, PgDateTimeOperators.MINUS)))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true))
@@ -87,7 +88,7 @@ public final class CalciteFrontEnd {
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      return SqlParser.create(def.selectSql(), PARSER).parseQuery();
+      return SqlParser.create(PgIntervalLiterals.rewrite(def.selectSql()), PARSER).parseQuery();
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -95,17 +96,27 @@ public final class CalciteFrontEnd {
 
   /** Validates against the catalog and converts to relational algebra. */
   public RelRoot toRel() {
-    SqlNode parsed;
-    try {
-      parsed = planner.parse(def.selectSql());
-    } catch (SqlParseException e) {
-      throw parseError(def, e);
-    }
+    PgDateTimeOperators.Rewrites rewrites = new PgDateTimeOperators.Rewrites();
     SqlNode validated;
-    try {
-      validated = planner.validate(parsed);
-    } catch (ValidationException e) {
-      throw validationError(e);
+    while (true) {
+      SqlNode parsed;
+      try {
+        parsed = rewrites.apply(planner.parse(PgIntervalLiterals.rewrite(def.selectSql())));
+      } catch (SqlParseException e) {
+        throw parseError(def, e);
+      }
+      try {
+        validated = planner.validate(parsed);
+        break;
+      } catch (ValidationException e) {
+        CalciteContextException ctx = find(e);
+        // date ± integer and the like: retried with PostgreSQL's operator at that position.
+        if (ctx == null || !rewrites.add(parsed, ctx)) {
+          throw validationError(e);
+        }
+        planner.close();
+        planner.reset();
+      }
     }
     try {
       return planner.rel(validated);
@@ -137,10 +148,6 @@ public final class CalciteFrontEnd {
     // "Cannot apply '+' to ..." goes on to list every supported form, one per line.
     int nl = reason.indexOf('\n');
     reason = nl < 0 ? reason : reason.substring(0, nl);
-    if (reason.matches("Cannot apply '[-+]' to arguments of type '<DATE> [-+] <(DATE|[A-Z]*INT[A-Z]*)>'.*")) {
-      return reason.replaceFirst("\\. Supported form.*$", "") + ": date ± integer and date - date"
-          + " are not supported yet; write d + interval 'n' day";
-    }
     return reason;
   }
 

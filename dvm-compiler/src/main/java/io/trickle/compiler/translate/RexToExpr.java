@@ -56,12 +56,7 @@ final class RexToExpr implements RexVisitor<Expr> {
   }
 
   static Expr translate(RexBuilder rexBuilder, RexNode rex, Bound input, SqlPos pos) {
-    Expr e = rex.accept(new RexToExpr(rexBuilder, input, pos));
-    if (e.type().kind() == Kind.INTERVAL) {
-      throw new CompileException(pos, "interval values are supported only inside date and"
-          + " timestamp arithmetic (date '2024-01-31' + interval '1' month), not as a column");
-    }
-    return e;
+    return rex.accept(new RexToExpr(rexBuilder, input, pos));
   }
 
   private ScalarCalls scalarCalls() {
@@ -206,6 +201,9 @@ final class RexToExpr implements RexVisitor<Expr> {
     if (folded != null) {
       return folded;
     }
+    if (target.kind() == Kind.INTERVAL) {
+      throw unsupported("a cast from " + operand.type() + " to interval is not supported yet");
+    }
     if (from == Kind.TIMESTAMPTZ || target.kind() == Kind.TIMESTAMPTZ) {
       throw unsupported("a cast between " + operand.type() + " and " + target
           + " depends on the TimeZone setting (it is stable, not immutable), which is not"
@@ -298,7 +296,7 @@ final class RexToExpr implements RexVisitor<Expr> {
     Expr left = call.getOperands().get(0).accept(this);
     Expr right = call.getOperands().get(1).accept(this);
     Kind common = TypeMapper.comparisonKind(left.type().kind(), right.type().kind());
-    if (common == null || common == Kind.INTERVAL) {
+    if (common == null) {
       throw unsupported("cannot compare " + left.type() + " with " + right.type());
     }
     if (common == Kind.TIMESTAMPTZ && left.type().kind() != right.type().kind()) {

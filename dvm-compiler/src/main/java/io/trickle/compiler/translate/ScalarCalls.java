@@ -82,6 +82,20 @@ final class ScalarCalls {
       case "SIGN" -> unaryNumeric(call, Operator.SIGN);
       case "ABS" -> abs(call);
       case "GREATEST", "LEAST" -> extreme(call, Operator.valueOf(name));
+      // PostgreSQL's date/timestamp operators (rel.PgDateTimeOperators); Calcite's own + and -
+      // have kind PLUS/MINUS and never get here.
+      case "+", "-" -> dates().operator(call, name.equals("+"));
+      case "PGINTVL" -> dates().intervalText(call);
+      case "AGE" -> dates().age(call);
+      case "DATE_PART" -> dates().datePart(call);
+      case "PG_SQRT" -> sqrt(call);
+      case "DIV" -> {
+        Expr a = operand.apply(call.getOperands().get(0));
+        Expr b = operand.apply(call.getOperands().get(1));
+        requireNumeric(a, Operator.DIV);
+        requireNumeric(b, Operator.DIV);
+        yield new Expr.Call(Operator.DIV, List.of(to(a, NUMERIC), to(b, NUMERIC)), NUMERIC);
+      }
       case "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP" ->
           throw unsupported(name.toLowerCase(Locale.ROOT) + " is not allowed in a stream table:"
               + " it is stable, not immutable (its value changes with the clock), and a stream"
@@ -117,7 +131,10 @@ final class ScalarCalls {
         || node.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_DAY_TIME;
   }
 
-  /** date/timestamp ± interval (PostgreSQL: a timestamp), interval + date/timestamp. */
+  /**
+   * date/timestamp ± interval (PostgreSQL: a timestamp), interval + date/timestamp, interval ±
+   * interval.
+   */
   Expr intervalArithmetic(Operator op, RexCall call) {
     Expr left = operand.apply(call.getOperands().get(0));
     Expr right = operand.apply(call.getOperands().get(1));
@@ -128,6 +145,9 @@ final class ScalarCalls {
     if (temporalLeft && r == Kind.INTERVAL || op == Operator.PLUS && l == Kind.INTERVAL
         && temporalRight) {
       return new Expr.Call(op, List.of(left, right), TIMESTAMP);
+    }
+    if (l == Kind.INTERVAL && r == Kind.INTERVAL) {
+      return new Expr.Call(op, List.of(left, right), ColumnType.of(Kind.INTERVAL));
     }
     throw unsupported("operator " + call.getOperator().getName() + " on " + left.type()
         + " and " + right.type() + " is not supported yet (only date or timestamp plus or minus"
@@ -230,6 +250,18 @@ final class ScalarCalls {
     return new Expr.Call(op, List.of(to(value, type)), type);
   }
 
+  private DateTimeCalls dates() {
+    return new DateTimeCalls(operand, pos);
+  }
+
+  /** sqrt(numeric) is numeric; any other number is resolved to the double precision overload. */
+  private Expr sqrt(RexCall call) {
+    Expr value = operand.apply(call.getOperands().get(0));
+    requireNumeric(value, Operator.SQRT);
+    ColumnType type = value.type().kind() == Kind.NUMERIC ? NUMERIC : DOUBLE;
+    return new Expr.Call(Operator.SQRT, List.of(to(value, type)), type);
+  }
+
   private Expr unaryNumeric(RexCall call, Operator op) {
     Expr value = operand.apply(call.getOperands().get(0));
     requireNumeric(value, op);
@@ -285,7 +317,7 @@ final class ScalarCalls {
   }
 
   /** A cast where the kinds differ (all integer kinds share one runtime class). */
-  private static Expr to(Expr e, ColumnType type) {
+  static Expr to(Expr e, ColumnType type) {
     Kind from = e.type().kind();
     if (from == type.kind() || from.isInteger() && type.kind().isInteger()) {
       return e;

@@ -93,8 +93,33 @@ class EvaluatorTest {
 
   @Test
   void dateArithmeticIsRejectedAtCompileTime() {
-    Expr bad = call(Operator.PLUS, DATE, lit(java.time.LocalDate.EPOCH, DATE), i4(1));
+    Expr bad = call(Operator.TIMES, DATE, lit(java.time.LocalDate.EPOCH, DATE), i4(1));
     assertThatThrownBy(() -> Evaluator.compile(bad)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void dateIntegerArithmeticAndIntervals() {
+    assertThat(eval(call(Operator.PLUS, DATE, lit(java.time.LocalDate.EPOCH, DATE), i4(1))))
+        .as("date + 1").isEqualTo(java.time.LocalDate.of(1970, 1, 2));
+    assertThatThrownBy(() -> eval(call(Operator.PLUS, DATE, lit(java.time.LocalDate.EPOCH, DATE),
+        i4(Integer.MAX_VALUE)))).isInstanceOf(EvalException.class).hasMessage("date out of range");
+    PgInterval month = PgIntervalInput.parse("1 mon");
+    assertThat(month.compareTo(PgIntervalInput.parse("30 days"))).as("1 mon = 30 days").isZero();
+    assertThat(Values.sameKey(month, PgIntervalInput.parse("720 hours"))).as("as group keys")
+        .isTrue();
+    assertThat(Values.keyHash(month)).as("hash of equal intervals")
+        .isEqualTo(Values.keyHash(PgIntervalInput.parse("720 hours")));
+    for (String text : new String[] {"1 year 2 mons -3 days +04:05:06.5", "-1 years -2 mons", "-1 days +02:00:00",
+        "-1 days -02:00:00", "00:00:00", "1 day", "-00:00:00.000001"}) {
+      assertThat(PgIntervalInput.parse(text)).as("reads its own output: %s", text)
+          .hasToString(text);
+    }
+    assertThat(IntervalArithmetic.age(java.time.LocalDateTime.of(2024, 3, 1, 0, 0),
+        java.time.LocalDateTime.of(2024, 1, 31, 12, 0))).as("age borrows the earlier month's length (January)")
+        .hasToString("1 mon 12:00:00");
+    assertThatThrownBy(() -> PgIntervalInput.parse("1.5 days"))
+        .as("fractional days are spread with PostgreSQL's rounding, not read")
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

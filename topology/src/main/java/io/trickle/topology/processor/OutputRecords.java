@@ -115,6 +115,9 @@ public final class OutputRecords {
       return NODES.textNode(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t));
     } else if (v instanceof Instant t) {
       return NODES.textNode(DateTimeFormatter.ISO_INSTANT.format(t));
+    } else if (v instanceof io.trickle.compiler.expr.PgInterval i) {
+      // PostgreSQL's own output style, which its interval input (the sink's cast) reads back.
+      return NODES.textNode(i.toString());
     }
     throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
   }
@@ -136,9 +139,10 @@ public final class OutputRecords {
         case TIMESTAMP -> LocalDateTime.parse(node.asText());
         case TIMESTAMPTZ -> Instant.parse(node.asText());
         case TEXT -> node.asText();
+        case INTERVAL -> io.trickle.compiler.expr.PgIntervalInput.parse(node.asText());
         default -> DebeziumJson.toValue(node, type);
       };
-    } catch (java.time.DateTimeException e) {
+    } catch (java.time.DateTimeException | IllegalArgumentException e) {
       throw new EvalException("22P02", "invalid " + type + " value in an output topic: " + node);
     }
   }

@@ -41,6 +41,9 @@ public final class KeyCodec {
     if (v instanceof Double d && d == 0.0d) {
       return 0.0d;
     }
+    if (v instanceof io.trickle.compiler.expr.PgInterval i) {
+      return i.canonical(); // '1 mon' = '30 days', as PostgreSQL's interval equality
+    }
     return v;
   }
 }

@@ -1,5 +1,6 @@
 package io.trickle.topology.state;
 
+import io.trickle.compiler.expr.PgInterval;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,6 +46,12 @@ public final class OrderedCodec {
       w.writeLong(t.toEpochSecond(ZoneOffset.UTC) ^ Long.MIN_VALUE).writeInt(t.getNano());
     } else if (v instanceof Instant t) {
       w.writeLong(t.getEpochSecond() ^ Long.MIN_VALUE).writeInt(t.getNano());
+    } else if (v instanceof PgInterval i) {
+      // PostgreSQL's order (30-day months, 24-hour days), then the exact fields as a tie-break.
+      PgInterval c = i.canonical();
+      w.writeLong((c.months() * 30L + c.days()) ^ Long.MIN_VALUE).writeLong(c.micros())
+          .writeInt(i.months() ^ Integer.MIN_VALUE).writeInt(i.days() ^ Integer.MIN_VALUE)
+          .writeLong(i.micros() ^ Long.MIN_VALUE);
     } else {
       throw new IllegalArgumentException("cannot order " + (v == null ? "NULL" : v.getClass().getName()));
     }

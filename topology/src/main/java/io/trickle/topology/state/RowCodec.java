@@ -1,5 +1,6 @@
 package io.trickle.topology.state;
 
+import io.trickle.compiler.expr.PgInterval;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,8 @@ public final class RowCodec {
   private static final int TIME = 8;
   private static final int TIMESTAMP = 9;
   private static final int TIMESTAMPTZ = 10;
+  /** Well apart from the next free tags, which other value kinds may take. */
+  private static final int INTERVAL = 32;
 
   private RowCodec() {}
 
@@ -80,6 +83,8 @@ public final class RowCodec {
       w.writeByte(TIMESTAMP).writeLong(t.toEpochSecond(ZoneOffset.UTC)).writeInt(t.getNano());
     } else if (v instanceof Instant t) {
       w.writeByte(TIMESTAMPTZ).writeLong(t.getEpochSecond()).writeInt(t.getNano());
+    } else if (v instanceof PgInterval i) {
+      w.writeByte(INTERVAL).writeInt(i.months()).writeInt(i.days()).writeLong(i.micros());
     } else {
       throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
     }
@@ -102,6 +107,7 @@ public final class RowCodec {
       case TIME -> LocalTime.ofNanoOfDay(r.readLong());
       case TIMESTAMP -> LocalDateTime.ofEpochSecond(r.readLong(), r.readInt(), ZoneOffset.UTC);
       case TIMESTAMPTZ -> Instant.ofEpochSecond(r.readLong(), r.readInt());
+      case INTERVAL -> new PgInterval(r.readInt(), r.readInt(), r.readLong());
       default -> throw new IllegalArgumentException("unknown value tag " + tag);
     };
   }

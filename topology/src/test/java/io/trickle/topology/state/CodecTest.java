@@ -110,6 +110,28 @@ class CodecTest {
         .isEqualTo(KeyCodec.encode(new Object[] {0.0d}, new int[] {0}));
   }
 
+  @Property(tries = 300)
+  void intervalsKeepPostgresOrderRoundTripAndGroupAlike(@ForAll("smallInts") int m1,
+      @ForAll("smallInts") int d1, @ForAll long us1, @ForAll("smallInts") int m2,
+      @ForAll("smallInts") int d2, @ForAll long us2) {
+    io.trickle.compiler.expr.PgInterval a = new io.trickle.compiler.expr.PgInterval(m1, d1, us1 / 1000);
+    io.trickle.compiler.expr.PgInterval b = new io.trickle.compiler.expr.PgInterval(m2, d2, us2 / 1000);
+    int expected = a.compareTo(b);
+    if (expected != 0 || a.equals(b)) {
+      assertSameOrder(a, b, expected);
+    }
+    assertThat(RowCodec.decode(RowCodec.encode(new Object[] {a}))).as("round trip").containsExactly(a);
+    io.trickle.compiler.expr.PgInterval same = new io.trickle.compiler.expr.PgInterval(
+        m1 - 1, d1 + 30, us1 / 1000);
+    assertThat(KeyCodec.encode(new Object[] {a}, new int[] {0})).as("%s and %s are one key", a, same)
+        .isEqualTo(KeyCodec.encode(new Object[] {same}, new int[] {0}));
+  }
+
+  @Provide
+  Arbitrary<Integer> smallInts() {
+    return net.jqwik.api.Arbitraries.integers().between(-100_000, 100_000);
+  }
+
   private static boolean isSurrogate(int codePoint) {
     return codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE;
   }
