@@ -39,8 +39,6 @@ class CompilerTestErrorsTest {
             "line 1, column 8: PostgreSQL rejects the query: column \"nosuch\" does not exist"),
         Arguments.of("select id from orders order by id offset 3",
             "line 1, column 32: OFFSET without LIMIT is not supported yet"),
-        Arguments.of("select distinct on (customer_id) id from orders",
-            "line 1, column 17: DISTINCT ON is not supported yet"),
         Arguments.of("select id, sum(qty) over (order by id range between 2 preceding and current"
             + " row) as s from orders", "line 1, column 8: a RANGE frame with an offset"),
         Arguments.of("select id, random() as r from orders",

@@ -27,7 +27,9 @@ import org.apache.calcite.tools.ValidationException;
 /**
  * Calcite configured like PostgreSQL: the Babel parser, unquoted identifiers folded to lower
  * case, quoted ones kept, case-sensitive lookup, and {@link PgTypeSystem}. Positions in errors
- * are mapped into the definitions file.
+ * are mapped into the definitions file. DISTINCT ON, which Calcite cannot parse, is blanked out
+ * before parsing ({@link DistinctOnScanner}) and put back as a QUALIFY ({@link
+ * DistinctOnRewriter}).
  */
 public final class CalciteFrontEnd {
   /**
@@ -87,7 +89,8 @@ public final class CalciteFrontEnd {
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      return SqlParser.create(def.selectSql(), PARSER).parseQuery();
+      return SqlParser.create(DistinctOnScanner.scan(def.selectSql()).blanked(), PARSER)
+          .parseQuery();
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -96,8 +99,9 @@ public final class CalciteFrontEnd {
   /** Validates against the catalog and converts to relational algebra. */
   public RelRoot toRel() {
     SqlNode parsed;
+    DistinctOnScanner distinctOn = DistinctOnScanner.scan(def.selectSql());
     try {
-      parsed = planner.parse(def.selectSql());
+      parsed = DistinctOnRewriter.rewrite(def, distinctOn, planner.parse(distinctOn.blanked()));
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -153,7 +157,7 @@ public final class CalciteFrontEnd {
     return null;
   }
 
-  private static CompileException parseError(StreamTableDefinition def, SqlParseException e) {
+  static CompileException parseError(StreamTableDefinition def, SqlParseException e) {
     SqlPos pos = e.getPos() == null ? def.start()
         : def.filePos(e.getPos().getLineNum(), e.getPos().getColumnNum());
     String message = e.getMessage() == null ? "syntax error" : e.getMessage();
@@ -181,9 +185,6 @@ public final class CalciteFrontEnd {
     String after = sql.substring(at);
     if (after.startsWith("collate")) {
       return "COLLATE in a query";
-    }
-    if (before.endsWith("distinct") && after.startsWith("on")) {
-      return "DISTINCT ON";
     }
     if (before.endsWith("interval")) {
       return "an INTERVAL literal without a unit (write interval '1' day or interval '3' month)";
