@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
@@ -50,10 +51,10 @@ final class RowNumberTopK {
       return Optional.empty();
     }
     int rn = window.getRowType().getFieldCount() - 1;
-    ImmutableBitSet used = parent instanceof Project p
-        ? RelOptUtil.InputFinder.bits(p.getProjects(), null)
+    Set<Integer> used = parent instanceof Project p
+        ? RelOptUtil.InputFinder.bits(p.getProjects(), null).asSet()
         : parent instanceof Aggregate a ? RelOptUtil.getAllFields(a) : null;
-    if (used == null || used.get(rn)) {
+    if (used == null || used.contains(rn)) {
       return Optional.empty();
     }
     Long limit = null;
