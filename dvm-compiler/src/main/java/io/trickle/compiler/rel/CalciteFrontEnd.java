@@ -121,8 +121,24 @@ public final class CalciteFrontEnd {
         throw new CompileException(def.start(),
             "cannot inline a view used by the query: " + reasonOf(ctx), e);
       }
+      String viewSql = viewDefinition(e);
+      if (viewSql != null && DistinctOnScanner.scan(viewSql).any()) {
+        throw new CompileException(def.start(), "a view whose definition uses DISTINCT ON is not"
+            + " supported yet; write the DISTINCT ON in the stream table's own query", e);
+      }
       throw new CompileException(def.start(), "cannot translate the query: " + e.getMessage(), e);
     }
+  }
+
+  /** The SQL of a view Calcite failed to parse while inlining it, or null. */
+  private static String viewDefinition(Throwable e) {
+    String prefix = "Error while parsing view definition: ";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().startsWith(prefix)) {
+        return t.getMessage().substring(prefix.length());
+      }
+    }
+    return null;
   }
 
   private CompileException validationError(ValidationException e) {
