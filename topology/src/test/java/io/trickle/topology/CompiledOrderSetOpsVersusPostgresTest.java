@@ -30,13 +30,13 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * ORDER BY ... LIMIT/OFFSET and DISTINCT ON (TopK), SELECT DISTINCT and the set operations,
- * compiled by the real compiler and run in the topology over random histories of inserts,
- * updates, deletes and truncates; after every epoch the materialized rows must equal what
- * PostgreSQL itself returns for the query over the same tables. PostgreSQL breaks ties among equal
- * sort keys arbitrarily, so every TopK query here has a total order, or outputs only its sort
- * columns (then any choice among ties gives the same rows), or is checked only for being one of
- * PostgreSQL's answers. Tables: {@code l(id, k, v)} and {@code r(rid, rk, w)}.
+ * ORDER BY ... LIMIT/OFFSET, OFFSET alone and DISTINCT ON (TopK), SELECT DISTINCT and the set
+ * operations, compiled by the real compiler and run in the topology over random histories of
+ * inserts, updates, deletes and truncates; after every epoch the materialized rows must equal
+ * what PostgreSQL itself returns for the query over the same tables. PostgreSQL breaks ties among
+ * equal sort keys arbitrarily, so every TopK query here has a total order, or outputs only its
+ * sort columns (then any choice among ties gives the same rows), or is checked only for being one
+ * of PostgreSQL's answers. Tables: {@code l(id, k, v)} and {@code r(rid, rk, w)}.
  */
 class CompiledOrderSetOpsVersusPostgresTest {
   private static EmbeddedPostgres postgres;
@@ -144,6 +144,17 @@ class CompiledOrderSetOpsVersusPostgresTest {
   @Property(tries = 10)
   void unionUnderLimit(@ForAll("histories") List<List<Action>> epochs) throws SQLException {
     check("select k from l union select rk from r order by 1 desc limit 2", epochs);
+  }
+
+  @Property(tries = 12)
+  void offsetWithoutLimit(@ForAll("histories") List<List<Action>> epochs) throws SQLException {
+    check("select id, k, v from l order by v nulls first, id desc offset 3", epochs);
+  }
+
+  @Property(tries = 10)
+  void offsetWithoutLimitAndTies(@ForAll("histories") List<List<Action>> epochs)
+      throws SQLException {
+    check("select k from l order by k offset 2", epochs);
   }
 
   @Property(tries = 15)
