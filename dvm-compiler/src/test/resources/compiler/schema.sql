@@ -11,6 +11,8 @@ alter table audit replica identity full;
 create schema sales;
 create table sales.targets (region varchar(20) primary key, target numeric);
 create view big_orders as select id, customer_id, amount from orders where amount > 100;
+create view latest_orders as select distinct on (customer_id) customer_id, id from orders
+  order by customer_id, id desc;
 create table docs (id uuid primary key, body text);
 -- Text whose order trickle can reproduce (code point) and text it cannot (ICU English).
 create table people (id int primary key, code text collate "C", name text collate "en-x-icu",

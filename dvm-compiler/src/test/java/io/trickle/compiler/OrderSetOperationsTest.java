@@ -76,9 +76,14 @@ class OrderSetOperationsTest {
   }
 
   @Test
-  void offsetWithoutLimitIsRejected() {
-    assertThatThrownBy(() -> db.compile("select id from orders order by id offset 5"))
-        .isInstanceOf(CompileException.class).hasMessageContaining("OFFSET without LIMIT");
+  void offsetWithoutLimitIsTopKWithoutLimit() {
+    Plan plan = db.compile("select id from orders order by id offset 5");
+    TopKOp topk = only(plan, TopKOp.class);
+    assertThat(topk.offset()).isEqualTo(5);
+    assertThat(topk.limit()).isEqualTo(TopKOp.NO_LIMIT);
+    assertThat(plan.explain()).contains("offset 5").doesNotContain("limit");
+    assertThat(db.compile("select id from orders order by id offset 0").operators())
+        .as("OFFSET 0 changes nothing").noneMatch(TopKOp.class::isInstance);
   }
 
   @Test

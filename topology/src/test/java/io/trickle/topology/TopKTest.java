@@ -76,6 +76,33 @@ class TopKTest {
   }
 
   @Test
+  void offsetWithoutLimitEmitsOnlyRowsCrossingTheBoundary() {
+    Plan plan = new StreamTableCompiler().compile(
+        StreamTableDefinition.of("st", "select id, v from l order by v, id offset 2"), connection);
+    try (Harness h = new Harness(plan)) {
+      h.insert("l", row("id", 1, "k", 0, "v", 5));
+      h.insert("l", row("id", 2, "k", 0, "v", 3));
+      assertThat(data(h)).as("the first two rows are skipped").isEmpty();
+      h.insert("l", row("id", 3, "k", 0, "v", 9));
+      assertThat(data(h)).containsExactly("{\"id\":3} -> {\"id\":3,\"v\":9}");
+      h.insert("l", row("id", 4, "k", 0, "v", 1));
+      assertThat(data(h)).as("id 4 is skipped instead, pushing id 1 out")
+          .containsExactly("{\"id\":1} -> {\"id\":1,\"v\":5}");
+      h.update("l", row("id", 3, "k", 0, "v", 0));
+      assertThat(data(h)).as("id 3 moves into the skipped rows, pushing id 2 out")
+          .containsExactlyInAnyOrder("{\"id\":3} -> null", "{\"id\":2} -> {\"id\":2,\"v\":3}");
+      h.update("l", row("id", 1, "k", 0, "v", 6));
+      assertThat(data(h)).as("a change after the skipped rows passes through")
+          .containsExactly("{\"id\":1} -> {\"id\":1,\"v\":6}");
+      h.delete("l", row("id", 4));
+      assertThat(data(h)).as("id 2 moves back into the skipped rows")
+          .containsExactly("{\"id\":2} -> null");
+      h.delete("l", row("id", 1));
+      assertThat(data(h)).containsExactly("{\"id\":1} -> null");
+    }
+  }
+
+  @Test
   void nullsSortLastAscendingAndFirstDescending() {
     Plan asc = new StreamTableCompiler().compile(
         StreamTableDefinition.of("st", "select id from l order by v, id limit 1"), connection);

@@ -9,9 +9,13 @@ import java.util.Objects;
  * whole input is one partition when empty), the rows at positions [{@link #offset()}, offset +
  * {@link #limit()}) of the order given by {@link #sortKeys()}. Output columns and key are the
  * input's: the output is a subset of the input. Rows with equal sort keys are ordered by their
- * exact encoding, a deterministic but otherwise arbitrary tie-break, as PostgreSQL's is.
+ * exact encoding, a deterministic but otherwise arbitrary tie-break, as PostgreSQL's is. A limit
+ * of {@link #NO_LIMIT} is OFFSET without LIMIT: every row from position offset on.
  */
 public final class TopKOp extends Op implements Stateful {
+  /** The limit of OFFSET m without LIMIT. */
+  public static final long NO_LIMIT = Long.MAX_VALUE;
+
   /** One ORDER BY item; NULLs sort as larger than every value unless {@code nullsFirst} says. */
   public record SortKey(int column, boolean descending, boolean nullsFirst) {
     /** PostgreSQL's default: NULLS LAST for ASC, NULLS FIRST for DESC. */
@@ -78,7 +82,9 @@ public final class TopKOp extends Op implements Stateful {
     if (offset > 0) {
       parts.add("offset " + offset);
     }
-    parts.add("limit " + limit);
+    if (limit != NO_LIMIT) {
+      parts.add("limit " + limit);
+    }
     return String.join(" ", parts);
   }
 

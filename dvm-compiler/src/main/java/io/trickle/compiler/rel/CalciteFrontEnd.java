@@ -27,7 +27,9 @@ import org.apache.calcite.tools.ValidationException;
 /**
  * Calcite configured like PostgreSQL: the Babel parser, unquoted identifiers folded to lower
  * case, quoted ones kept, case-sensitive lookup, and {@link PgTypeSystem}. Positions in errors
- * are mapped into the definitions file.
+ * are mapped into the definitions file. DISTINCT ON, which Calcite cannot parse, is blanked out
+ * before parsing ({@link DistinctOnScanner}) and put back as a QUALIFY ({@link
+ * DistinctOnRewriter}).
  */
 public final class CalciteFrontEnd {
   /**
@@ -85,10 +87,20 @@ public final class CalciteFrontEnd {
     this.planner = Frameworks.getPlanner(config);
   }
 
+  /**
+   * PostgreSQL syntax Calcite's parser lacks, rewritten into calls it parses. Every rewrite keeps
+   * the text's length and line breaks, so parser and validator positions still point into the
+   * definitions file.
+   */
+  static String calciteSyntax(String sql) {
+    return PgIntervalLiterals.rewrite(sql);
+  }
+
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      return SqlParser.create(PgIntervalLiterals.rewrite(def.selectSql()), PARSER).parseQuery();
+      return SqlParser.create(DistinctOnScanner.scan(calciteSyntax(def.selectSql())).blanked(),
+          PARSER).parseQuery();
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -97,11 +109,13 @@ public final class CalciteFrontEnd {
   /** Validates against the catalog and converts to relational algebra. */
   public RelRoot toRel() {
     PgDateTimeOperators.Rewrites rewrites = new PgDateTimeOperators.Rewrites();
+    DistinctOnScanner distinctOn = DistinctOnScanner.scan(calciteSyntax(def.selectSql()));
     SqlNode validated;
     while (true) {
       SqlNode parsed;
       try {
-        parsed = rewrites.apply(planner.parse(PgIntervalLiterals.rewrite(def.selectSql())));
+        parsed = rewrites.apply(DistinctOnRewriter.rewrite(def, distinctOn,
+            planner.parse(distinctOn.blanked())));
       } catch (SqlParseException e) {
         throw parseError(def, e);
       }
@@ -128,8 +142,24 @@ public final class CalciteFrontEnd {
         throw new CompileException(def.start(),
             "cannot inline a view used by the query: " + reasonOf(ctx), e);
       }
+      String viewSql = viewDefinition(e);
+      if (viewSql != null && DistinctOnScanner.scan(viewSql).any()) {
+        throw new CompileException(def.start(), "a view whose definition uses DISTINCT ON is not"
+            + " supported yet; write the DISTINCT ON in the stream table's own query", e);
+      }
       throw new CompileException(def.start(), "cannot translate the query: " + e.getMessage(), e);
     }
+  }
+
+  /** The SQL of a view Calcite failed to parse while inlining it, or null. */
+  private static String viewDefinition(Throwable e) {
+    String prefix = "Error while parsing view definition: ";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().startsWith(prefix)) {
+        return t.getMessage().substring(prefix.length());
+      }
+    }
+    return null;
   }
 
   private CompileException validationError(ValidationException e) {
@@ -160,7 +190,7 @@ public final class CalciteFrontEnd {
     return null;
   }
 
-  private static CompileException parseError(StreamTableDefinition def, SqlParseException e) {
+  static CompileException parseError(StreamTableDefinition def, SqlParseException e) {
     SqlPos pos = e.getPos() == null ? def.start()
         : def.filePos(e.getPos().getLineNum(), e.getPos().getColumnNum());
     String message = e.getMessage() == null ? "syntax error" : e.getMessage();
@@ -188,9 +218,6 @@ public final class CalciteFrontEnd {
     String after = sql.substring(at);
     if (after.startsWith("collate")) {
       return "COLLATE in a query";
-    }
-    if (before.endsWith("distinct") && after.startsWith("on")) {
-      return "DISTINCT ON";
     }
     if (before.endsWith("interval")) {
       return "an INTERVAL literal without a unit (write interval '1' day or interval '3' month)";

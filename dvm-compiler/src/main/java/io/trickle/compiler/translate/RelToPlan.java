@@ -82,10 +82,21 @@ final class RelToPlan implements RelShuttle {
   Bound translate(RelNode rel) {
     Bound b = done.get(rel);
     if (b == null) {
+      rowNumberTopKs(rel);
       rel.accept(this);
       b = done.get(rel);
     }
     return b;
+  }
+
+  /** An input filter keeping the first rows of a ROW_NUMBER that {@code rel} drops is a TopK. */
+  private void rowNumberTopKs(RelNode rel) {
+    for (RelNode input : rel.getInputs()) {
+      if (input instanceof LogicalFilter filter && !done.containsKey(filter)) {
+        RowNumberTopK.match(filter, rel).ifPresent(m -> put(filter, RowNumberTopK.translate(m,
+            translate(m.window().getInput()), rexBuilder, positions.project(), this::nextId)));
+      }
+    }
   }
 
   private RelNode put(RelNode rel, Bound b) {

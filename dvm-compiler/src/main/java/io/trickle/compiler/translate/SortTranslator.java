@@ -13,7 +13,8 @@ import org.apache.calcite.rex.RexNode;
 
 /**
  * ORDER BY / LIMIT / OFFSET. A stream table is an unordered set of rows, so an ORDER BY without
- * LIMIT or OFFSET changes nothing and is dropped; with a LIMIT it becomes a {@link TopKOp}.
+ * LIMIT or OFFSET changes nothing and is dropped; with a LIMIT or OFFSET it becomes a {@link
+ * TopKOp}.
  */
 final class SortTranslator {
   private SortTranslator() {}
@@ -24,11 +25,10 @@ final class SortTranslator {
       return in;
     }
     long offset = sort.offset == null ? 0 : count(sort.offset, "OFFSET", pos);
-    if (sort.fetch == null) {
-      throw new CompileException(pos, "OFFSET without LIMIT is not supported yet (every change"
-          + " before the offset would shift all later rows); add a LIMIT");
+    if (sort.fetch == null && offset == 0) {
+      return in;
     }
-    long limit = count(sort.fetch, "LIMIT", pos);
+    long limit = sort.fetch == null ? TopKOp.NO_LIMIT : count(sort.fetch, "LIMIT", pos);
     List<TopKOp.SortKey> keys = new ArrayList<>();
     for (RelFieldCollation fc : sort.getCollation().getFieldCollations()) {
       keys.add(sortKey(fc, in, pos));

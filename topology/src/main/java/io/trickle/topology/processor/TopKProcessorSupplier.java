@@ -22,13 +22,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * ORDER BY ... LIMIT n OFFSET m per partition. State {@code topk-N-sorted} is the input as an
+ * ORDER BY ... LIMIT n OFFSET m per partition (or OFFSET m alone: all but the first m rows). State {@code topk-N-sorted} is the input as an
  * ordered multiset: key = [partition key, length-prefixed][{@link SortKeyCodec} sort key][exact
  * row], value = [multiplicity][row]; the exact row ends the key, so equal sort keys are ordered
  * by the row's encoding (deterministic). The window, positions [m, m+n) counting multiplicity, is
  * the first m+n entries of the partition's range. A change whose key sorts after a full window
  * only updates the store; otherwise the window is read before and after the update and only the
- * difference is emitted. Cost: O(m+n) reads, never a scan of the whole input.
+ * difference is emitted. Cost: O(m+n) reads, never a scan of the whole input. Without a limit the
+ * window is the m skipped rows, and the output change is the input change minus theirs: O(m).
  */
 public final class TopKProcessorSupplier implements ProcessorSupplier<Object, Msg, Object, Msg> {
   private final TopKOp op;
@@ -47,12 +48,20 @@ public final class TopKProcessorSupplier implements ProcessorSupplier<Object, Ms
     return new TopKProcessor();
   }
 
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
   /** One distinct row of a window and how many of its copies are inside the window. */
   private record Slot(Object[] row, long copies) {}
 
   private final class TopKProcessor extends OperatorProcessor {
     private final int[] partitionColumns = KeyCodec.toArray(op.partitionKeys());
-    private final long end = op.offset() + op.limit();
+    private final boolean noLimit = op.limit() == TopKOp.NO_LIMIT;
+    /** The window is positions [from, to); without a limit it is the skipped rows [0, offset). */
+    private final long from = noLimit ? 0 : op.offset();
+    private final long to = noLimit ? op.offset() : saturatedAdd(op.offset(), op.limit());
     private KeyValueStore<Bytes, byte[]> sorted;
     private Sensor negativeCounts;
 
@@ -86,9 +95,16 @@ public final class TopKProcessorSupplier implements ProcessorSupplier<Object, Ms
       boolean afterFullWindow = last[0] != null && key.compareTo(last[0]) > 0;
       update(key, row, change.weight());
       if (afterFullWindow) {
+        if (noLimit) {
+          emit(record, row, change.weight());
+        }
         return;
       }
       Map<Bytes, Slot> after = window(prefix, null);
+      if (noLimit) {
+        emitAllButSkipped(record, key, row, change.weight(), before, after);
+        return;
+      }
       for (Map.Entry<Bytes, Slot> e : before.entrySet()) {
         Slot now = after.get(e.getKey());
         long diff = (now == null ? 0 : now.copies()) - e.getValue().copies();
@@ -101,6 +117,34 @@ public final class TopKProcessorSupplier implements ProcessorSupplier<Object, Ms
         long diff = e.getValue().copies() - (was == null ? 0 : was.copies());
         if (diff > 0) {
           emit(record, e.getValue().row(), diff);
+        }
+      }
+    }
+
+    /**
+     * OFFSET without LIMIT: the output is the input minus its first m rows, so its change is the
+     * input's change minus the change of the skipped rows (at most one row crosses the boundary
+     * per unit of weight), netted per row so a row entering the skipped rows emits nothing.
+     */
+    private void emitAllButSkipped(Record<Object, Msg> record, Bytes key, Object[] row,
+        long weight, Map<Bytes, Slot> before, Map<Bytes, Slot> after) {
+      Map<Bytes, Slot> net = new LinkedHashMap<>();
+      net.put(key, new Slot(row, weight));
+      for (Map.Entry<Bytes, Slot> e : before.entrySet()) {
+        net.merge(e.getKey(), e.getValue(), (a, b) -> new Slot(a.row(), a.copies() + b.copies()));
+      }
+      for (Map.Entry<Bytes, Slot> e : after.entrySet()) {
+        Slot minus = new Slot(e.getValue().row(), -e.getValue().copies());
+        net.merge(e.getKey(), minus, (a, b) -> new Slot(a.row(), a.copies() + b.copies()));
+      }
+      for (Slot s : net.values()) {
+        if (s.copies() < 0) {
+          emit(record, s.row(), s.copies());
+        }
+      }
+      for (Slot s : net.values()) {
+        if (s.copies() > 0) {
+          emit(record, s.row(), s.copies());
         }
       }
     }
@@ -121,28 +165,28 @@ public final class TopKProcessorSupplier implements ProcessorSupplier<Object, Ms
     }
 
     /**
-     * The rows at positions [offset, offset + limit) of the partition, by store key. If the
-     * window is full, {@code last[0]} (when given) is set to the key at position offset+limit-1.
+     * The rows at positions [from, to) of the partition, by store key. If the window is full,
+     * {@code last[0]} (when given) is set to the key at position to-1.
      */
     private Map<Bytes, Slot> window(byte[] prefix, Bytes[] last) {
       Map<Bytes, Slot> out = new LinkedHashMap<>();
       long position = 0;
       try (KeyValueIterator<Bytes, byte[]> it = sorted.prefixScan(Bytes.wrap(prefix),
           new BytesSerializer())) {
-        while (position < end && it.hasNext()) {
+        while (position < to && it.hasNext()) {
           KeyValue<Bytes, byte[]> kv = it.next();
           ByteReader r = new ByteReader(kv.value);
           long count = r.readLong();
           if (count <= 0) {
             continue;
           }
-          long from = Math.max(position, op.offset());
-          long to = Math.min(position + count, end);
-          if (to > from) {
-            out.put(kv.key, new Slot(RowCodec.readRow(r), to - from));
+          long first = Math.max(position, from);
+          long end = Math.min(saturatedAdd(position, count), to);
+          if (end > first) {
+            out.put(kv.key, new Slot(RowCodec.readRow(r), end - first));
           }
-          position += count;
-          if (position >= end && last != null) {
+          position = saturatedAdd(position, count);
+          if (position >= to && last != null) {
             last[0] = kv.key;
           }
         }
