@@ -37,8 +37,9 @@ class CompilerTestErrorsTest {
             "line 1, column 16: PostgreSQL rejects the query: relation \"nosuch\" does not exist"),
         Arguments.of("select nosuch from orders",
             "line 1, column 8: PostgreSQL rejects the query: column \"nosuch\" does not exist"),
-        Arguments.of("select id, sum(qty) over (order by id range between 2 preceding and current"
-            + " row) as s from orders", "line 1, column 8: a RANGE frame with an offset"),
+        Arguments.of("select id, count(*) over (order by tstz range between interval '1' day"
+            + " preceding and current row) as c from orders",
+            "line 1, column 8: a RANGE frame with an offset over a timestamptz ORDER BY"),
         Arguments.of("select id, random() as r from orders",
             "line 1, column 12: random() is volatile (pg_proc.provolatile = 'v'): its result can"
                 + " change on every evaluation, so a stream table could never equal its query"),
