@@ -93,6 +93,8 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
       case CONCAT, LOWER, UPPER, SUBSTRING, POSITION, BTRIM, LTRIM, RTRIM, CHAR_LENGTH, LIKE,
           ILIKE, EXTRACT, DATE_TRUNC, ROUND, TRUNC, CEIL, FLOOR, ABS, SIGN, GREATEST, LEAST ->
           ScalarFunctions.compile(call);
+      case JSONB_GET, JSONB_GET_TEXT, JSONB_PATH, JSONB_PATH_TEXT, JSONB_TYPEOF,
+          JSONB_ARRAY_LENGTH -> JsonbFunctions.compile(call, compileAll(args));
     };
   }
 

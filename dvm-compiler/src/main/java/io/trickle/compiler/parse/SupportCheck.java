@@ -32,7 +32,7 @@ public final class SupportCheck {
   private static final Set<String> SCALAR_FUNCTIONS = Set.of("lower", "upper", "substring",
       "position", "trim", "btrim", "ltrim", "rtrim", "char_length", "character_length", "length",
       "extract", "date_trunc", "round", "trunc", "ceil", "ceiling", "floor", "abs", "sign",
-      "greatest", "least");
+      "greatest", "least", "jsonb_typeof", "jsonb_array_length");
   /**
    * SQL's niladic date/time functions. They are stable in PostgreSQL, but its query tree names
    * no function for them, so the volatility check cannot see them.
@@ -46,7 +46,7 @@ public final class SupportCheck {
   private static final Set<String> TYPES = Set.of("BOOLEAN", "BOOL", "SMALLINT", "INT2", "INTEGER",
       "INT", "INT4", "BIGINT", "INT8", "DECIMAL", "NUMERIC", "DEC", "REAL", "FLOAT4", "FLOAT",
       "DOUBLE", "FLOAT8", "CHAR", "CHARACTER", "BPCHAR", "VARCHAR", "TEXT", "DATE", "TIME",
-      "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP_WITH_LOCAL_TIME_ZONE", "TIMESTAMP_TZ");
+      "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP_WITH_LOCAL_TIME_ZONE", "TIMESTAMP_TZ", "UUID", "JSONB");
   private static final Set<SqlKind> OPERATORS = Set.of(
       SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.DIVIDE, SqlKind.MOD,
       SqlKind.MINUS_PREFIX, SqlKind.PLUS_PREFIX,
@@ -315,7 +315,7 @@ public final class SupportCheck {
       throw unsupported(call.operand(2), "LIKE ... ESCAPE '' (no escape character) is not"
           + " supported yet");
     }
-    if (lower.equals("||")) {
+    if (lower.equals("||") || io.trickle.compiler.rel.JsonbOperators.isJsonbOperator(call.getOperator())) {
       for (SqlNode operand : call.getOperandList()) {
         expr(operand);
       }

@@ -71,10 +71,11 @@ public final class CalciteFrontEnd {
         // The PostgreSQL library adds the :: cast that pg_get_viewdef uses everywhere.
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL),
-            PgFunctionTable.instance(), PgExtraOperators.INSTANCE))
+            PgFunctionTable.instance(), PgExtraOperators.INSTANCE, JsonbFunctionTable.instance()))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
-            .withIdentifierExpansion(true))
+            .withIdentifierExpansion(true)
+            .withTypeCoercionFactory(PgTypeCoercion::new))
         .convertletTable(WINDOW_AVG_KEPT)
         .sqlToRelConverterConfig(SqlToRelConverter.config()
             .withExpand(false)
@@ -87,7 +88,8 @@ public final class CalciteFrontEnd {
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      return SqlParser.create(def.selectSql(), PARSER).parseQuery();
+      JsonbOperators jsonb = JsonbOperators.rewrite(def.selectSql());
+      return jsonb.restore(SqlParser.create(jsonb.sql(), PARSER).parseQuery(), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -97,7 +99,8 @@ public final class CalciteFrontEnd {
   public RelRoot toRel() {
     SqlNode parsed;
     try {
-      parsed = planner.parse(def.selectSql());
+      JsonbOperators jsonb = JsonbOperators.rewrite(def.selectSql());
+      parsed = jsonb.restore(planner.parse(jsonb.sql()), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -187,9 +190,6 @@ public final class CalciteFrontEnd {
     }
     if (before.endsWith("interval")) {
       return "an INTERVAL literal without a unit (write interval '1' day or interval '3' month)";
-    }
-    if (after.startsWith("->")) {
-      return "the jsonb operators -> and ->>";
     }
     java.util.regex.Matcher srf = SET_RETURNING_IN_FROM.matcher(after);
     if (srf.lookingAt() && (srf.group(1) != null || srf.group(2) != null

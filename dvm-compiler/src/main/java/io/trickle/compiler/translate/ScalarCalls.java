@@ -82,6 +82,8 @@ final class ScalarCalls {
       case "SIGN" -> unaryNumeric(call, Operator.SIGN);
       case "ABS" -> abs(call);
       case "GREATEST", "LEAST" -> extreme(call, Operator.valueOf(name));
+      case "->", "->>", "#>", "#>>", "JSONB_TYPEOF", "JSONB_ARRAY_LENGTH" ->
+          new JsonbCalls(operand, pos).translate(call, name);
       case "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP" ->
           throw unsupported(name.toLowerCase(Locale.ROOT) + " is not allowed in a stream table:"
               + " it is stable, not immutable (its value changes with the clock), and a stream"
@@ -268,7 +270,7 @@ final class ScalarCalls {
       }
     }
     if (common == null || common == Kind.TEXT || common == Kind.BOOLEAN
-        || common == Kind.TIMESTAMPTZ) {
+        || common == Kind.TIMESTAMPTZ || common == Kind.JSONB) {
       throw unsupported(op.name().toLowerCase(Locale.ROOT) + "() of " + (common == null ? "NULLs"
           : ColumnType.defaultPgType(common)) + " is not supported yet");
     }

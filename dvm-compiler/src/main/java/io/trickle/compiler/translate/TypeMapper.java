@@ -55,6 +55,8 @@ final class TypeMapper {
       case TIME -> Kind.TIME;
       case TIMESTAMP -> Kind.TIMESTAMP;
       case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> Kind.TIMESTAMPTZ;
+      case UUID -> Kind.UUID;
+      case VARIANT -> Kind.JSONB;
       default -> null;
     };
   }

@@ -115,6 +115,9 @@ public final class OutputRecords {
       return NODES.textNode(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t));
     } else if (v instanceof Instant t) {
       return NODES.textNode(DateTimeFormatter.ISO_INSTANT.format(t));
+    } else if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
+      // jsonb travels as its text, as Debezium sends it; the sink casts it back to jsonb.
+      return NODES.textNode(j.toString());
     }
     throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
   }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Encodes grouping and join keys so that SQL-equal keys have equal bytes: numerics compare by
- * value (1.0 = 1.00) and -0.0 = 0.0, as PostgreSQL's equality does.
+ * value (1.0 = 1.00, also inside jsonb) and -0.0 = 0.0, as PostgreSQL's equality does.
  */
 public final class KeyCodec {
   private KeyCodec() {}
@@ -40,6 +40,9 @@ public final class KeyCodec {
     }
     if (v instanceof Double d && d == 0.0d) {
       return 0.0d;
+    }
+    if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
+      return j.normalized(); // jsonb numbers compare by value, as numerics do
     }
     return v;
   }

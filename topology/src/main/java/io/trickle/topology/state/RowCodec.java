@@ -26,6 +26,7 @@ public final class RowCodec {
   private static final int TIME = 8;
   private static final int TIMESTAMP = 9;
   private static final int TIMESTAMPTZ = 10;
+  private static final int JSONB = 11;
 
   private RowCodec() {}
 
@@ -80,6 +81,8 @@ public final class RowCodec {
       w.writeByte(TIMESTAMP).writeLong(t.toEpochSecond(ZoneOffset.UTC)).writeInt(t.getNano());
     } else if (v instanceof Instant t) {
       w.writeByte(TIMESTAMPTZ).writeLong(t.getEpochSecond()).writeInt(t.getNano());
+    } else if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
+      w.writeByte(JSONB).writeLengthPrefixed(j.toString().getBytes(StandardCharsets.UTF_8));
     } else {
       throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
     }
@@ -102,6 +105,8 @@ public final class RowCodec {
       case TIME -> LocalTime.ofNanoOfDay(r.readLong());
       case TIMESTAMP -> LocalDateTime.ofEpochSecond(r.readLong(), r.readInt(), ZoneOffset.UTC);
       case TIMESTAMPTZ -> Instant.ofEpochSecond(r.readLong(), r.readInt());
+      case JSONB -> io.trickle.compiler.expr.PgJsonb.parse(
+          new String(r.readLengthPrefixed(), StandardCharsets.UTF_8));
       default -> throw new IllegalArgumentException("unknown value tag " + tag);
     };
   }
