@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
 /**
  * Casts into and out of jsonb. Out of jsonb to a number or boolean needs a scalar of that JSON
  * type (PostgreSQL's jsonb_numeric, jsonb_int4, jsonb_bool, ...): numbers go through numeric,
- * so {@code '2.5'::jsonb::int} rounds as numeric does.
+ * so {@code '2.5'::jsonb::int} rounds as numeric does. A JSON null casts to SQL NULL, as in
+ * PostgreSQL 17 and later (older versions raise an error).
  */
 final class JsonbCasts {
   private JsonbCasts() {}
@@ -30,6 +31,9 @@ final class JsonbCasts {
         if (node instanceof Boolean b) {
           return b;
         }
+        if (node == PgJsonb.NULL) {
+          return null;
+        }
         throw cannotCast(node, to);
       };
     }
@@ -39,6 +43,9 @@ final class JsonbCasts {
     UnaryOperator<Object> fromNumeric = Casts.converter(ColumnType.of(Kind.NUMERIC), to);
     return v -> {
       Object node = ((PgJsonb) v).root();
+      if (node == PgJsonb.NULL) {
+        return null;
+      }
       if (!(node instanceof BigDecimal d)) {
         throw cannotCast(node, to);
       }

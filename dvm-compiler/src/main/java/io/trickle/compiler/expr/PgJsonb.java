@@ -90,11 +90,15 @@ public final class PgJsonb {
     return root instanceof Map<?, ?> m && m.containsKey(key) ? of(m.get(key)) : null;
   }
 
-  /** {@code j -> n}: the element (negative counts from the end), or SQL NULL. */
+  /**
+   * {@code j -> n}: the element (negative counts from the end), or SQL NULL. PostgreSQL stores
+   * a scalar as a one-element array, and this operator sees it as one.
+   */
   public PgJsonb element(long index) {
-    if (!(root instanceof List<?> list)) {
+    if (root instanceof Map) {
       return null;
     }
+    List<?> list = root instanceof List<?> l ? l : List.of(root);
     long i = index < 0 ? list.size() + index : index;
     return i < 0 || i >= list.size() ? null : of(list.get((int) i));
   }
