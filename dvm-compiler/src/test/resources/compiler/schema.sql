@@ -18,3 +18,5 @@ create table people (id int primary key, code text collate "C", name text collat
 -- Case-insensitive: equal strings can differ, which the runtime cannot reproduce.
 create collation ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 create table labels (id int primary key, label text collate ci);
+create table series (id int primary key, lo int, hi bigint, step int);
+create table arrs (id int primary key, tags text[], nums int[], amounts numeric[]);

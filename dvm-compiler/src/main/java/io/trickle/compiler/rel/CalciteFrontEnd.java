@@ -71,7 +71,8 @@ public final class CalciteFrontEnd {
         // The PostgreSQL library adds the :: cast that pg_get_viewdef uses everywhere.
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL),
-            PgFunctionTable.instance(), PgExtraOperators.INSTANCE))
+            PgFunctionTable.instance(), PgExtraOperators.INSTANCE,
+            PgSetReturningFunctions.instance()))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true))
@@ -87,7 +88,8 @@ public final class CalciteFrontEnd {
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      return SqlParser.create(def.selectSql(), PARSER).parseQuery();
+      return SqlParser.create(SetReturningSyntax.blankLateral(def.selectSql()), PARSER)
+          .parseQuery();
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -97,7 +99,8 @@ public final class CalciteFrontEnd {
   public RelRoot toRel() {
     SqlNode parsed;
     try {
-      parsed = planner.parse(def.selectSql());
+      parsed = SetReturningSyntax.makeLateral(
+          planner.parse(SetReturningSyntax.blankLateral(def.selectSql())));
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -187,6 +190,9 @@ public final class CalciteFrontEnd {
     }
     if (before.endsWith("interval")) {
       return "an INTERVAL literal without a unit (write interval '1' day or interval '3' month)";
+    }
+    if (after.matches("(?s)with\\s+ordinality\\b.*")) {
+      return "WITH ORDINALITY on a set-returning function (other than UNNEST)";
     }
     if (after.startsWith("->")) {
       return "the jsonb operators -> and ->>";
