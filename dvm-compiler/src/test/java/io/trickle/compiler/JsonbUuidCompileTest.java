@@ -3,13 +3,14 @@ package io.trickle.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trickle.compiler.plan.ColumnType;
 import io.trickle.compiler.plan.Plan;
+import io.trickle.compiler.plan.SetReturningOp;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** jsonb and uuid columns and the jsonb operators in the compiler. */
+/** jsonb and uuid columns, the jsonb operators and functions in the compiler. */
 class JsonbUuidCompileTest {
   private static CompilerTestDatabase db;
 
@@ -24,27 +25,81 @@ class JsonbUuidCompileTest {
   }
 
   @Test
-  void scratch() {
-    for (String sql : new String[] {
-        "select id, doc, owner from payloads",
-        "select id, doc -> 'a' as a, doc ->> 'b' as b, doc->0 as e, doc #> '{a,b}' as p, doc #>> '{a}' as pt from payloads",
-        "select id from payloads where doc ->> 'kind' = 'x' and (doc -> 'n')::int > 2",
-        "select id, jsonb_typeof(doc) as t, jsonb_array_length(doc -> 'xs') as n from payloads",
-        "select doc -> 'k' as k, count(*) as c from payloads group by doc -> 'k'",
-        "select id::text as t, '{\"b\":1,\"a\":2}'::jsonb as lit, cast('{\"b\":1}' as jsonb) as c from payloads where owner = 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'",
-        "select p.id from payloads p join payloads q on p.owner = q.id",
-        "select id from payloads where doc = '{\"a\": 1}'::jsonb",
-        "select id from payloads where doc -> 'n' + 1 = 2",
-        "select id from payloads order by doc limit 3",
-        "select id, raw from raw_payloads",
-        "select id from payloads where owner in ('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '{a0eebc999c0b4ef8bb6d6bb9bd380a12}') or doc = '[1, 2]' or id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid",
-    }) {
-      try {
-        Plan plan = db.compile(sql);
-        System.err.println(sql + "\n" + plan.explain());
-      } catch (RuntimeException e) {
-        System.err.println(sql + "\n  FAILED: " + e);
-      }
+  void columnsKeepTheirPostgresTypes() {
+    Plan plan = db.compile("select id, doc, owner, id::text as t from payloads");
+    assertThat(plan.columns()).as("columns of%n%s", plan.explain()).extracting(c -> c.type().pgType())
+        .containsExactly("uuid", "jsonb", "uuid", "text");
+  }
+
+  @Test
+  void operatorsAreShownInExplain() {
+    Plan plan = db.compile("select id, doc -> 'a' as a, doc->>'b' as b, doc -> -1 as e,"
+        + " doc #> '{a,0}' as p, doc #>> '{a}' as pt, jsonb_typeof(doc) as ty,"
+        + " jsonb_array_length(doc -> 'xs') as n, (doc ->> 'n')::int as i from payloads"
+        + " where doc -> 'k' = '\"x\"' and owner = 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'");
+    assertThat(plan.explain()).as("explain")
+        .contains("JSONB_GET[$1, 'a']", "JSONB_GET_TEXT[$1, 'b']", "JSONB_GET[$1, -1]",
+            "JSONB_PATH[$1, '{a,0}']", "JSONB_PATH_TEXT[$1, '{a}']", "JSONB_TYPEOF[$1]",
+            "JSONB_ARRAY_LENGTH[JSONB_GET[$1, 'xs']]",
+            "EQUALS[JSONB_GET[$1, 'k'], CAST['\"x\"']]",
+            "EQUALS[$2, CAST['A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11']]");
+    assertThat(plan.columns()).extracting(c -> c.type().pgType())
+        .containsExactly("uuid", "jsonb", "text", "jsonb", "jsonb", "text", "text", "integer",
+            "integer");
+  }
+
+  @Test
+  void operatorsInStringsAndCommentsAreLeftAlone() {
+    Plan plan = db.compile("select id, 'a->b' as s /* x -> y */ from payloads -- z #> w\n");
+    assertThat(plan.explain()).as("explain").contains("'a->b'").doesNotContain("JSONB_");
+  }
+
+  @Test
+  void groupingJoiningAndDistinctOnJsonbAndUuid() {
+    db.compile("select doc -> 'k' as k, owner, count(*) as c from payloads group by doc -> 'k', owner");
+    db.compile("select distinct doc from payloads");
+    db.compile("select p.id, q.id as other from payloads p join payloads q on p.owner = q.id");
+  }
+
+  @Test
+  void jsonbSetReturningFunctionsInFrom() {
+    for (String sql : List.of(
+        "select p.id, e from payloads p, jsonb_array_elements(p.doc -> 'xs') e",
+        "select p.id, e.value from payloads p cross join lateral jsonb_array_elements_text(p.doc) e",
+        "select p.id, e.key, e.value from payloads p, jsonb_each(p.doc) e",
+        "select p.id, kv.key, kv.value from payloads p left join lateral jsonb_each_text(p.doc) kv on true")) {
+      Plan plan = db.compile(sql);
+      assertThat(plan.operators()).as("operators of %s%n%s", sql, plan.explain())
+          .filteredOn(SetReturningOp.class::isInstance).hasSize(1);
+      assertThat(plan.explain()).as("explain of %s", sql).contains("jsonb_");
     }
+    Plan plan = db.compile("select p.id, e.key, e.value from payloads p, jsonb_each(p.doc) e");
+    assertThat(plan.columns()).extracting(c -> c.type().pgType())
+        .containsExactly("uuid", "text", "jsonb");
+  }
+
+  @Test
+  void orderingJsonbIsRejected() {
+    assertThatThrownBy(() -> db.compile("select id from payloads order by doc limit 3"))
+        .isInstanceOf(CompileException.class)
+        .hasMessageContaining("line 1, column 34: ordering by a jsonb value");
+    assertThatThrownBy(() -> db.compile("select id from payloads where doc > '{}'"))
+        .isInstanceOf(CompileException.class)
+        .hasMessageContaining("ordering jsonb values (>) is not supported");
+  }
+
+  @Test
+  void arithmeticNextToAJsonbOperatorAsksForParentheses() {
+    assertThatThrownBy(() -> db.compile("select id, doc -> 1 + 1 as e from payloads"))
+        .isInstanceOf(CompileException.class)
+        .hasMessageContaining("line 1, column 12: the jsonb operator -> next to arithmetic");
+    db.compile("select id, doc -> (1 + 1) as e, (doc ->> 'n')::int + 1 as n from payloads");
+  }
+
+  @Test
+  void jsonColumnsAreRejected() {
+    assertThatThrownBy(() -> db.compile("select id, raw from raw_payloads"))
+        .isInstanceOf(CompileException.class)
+        .hasMessageContaining("column raw has type json, which is not supported yet");
   }
 }

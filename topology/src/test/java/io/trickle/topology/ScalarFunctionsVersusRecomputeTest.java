@@ -52,7 +52,7 @@ class ScalarFunctionsVersusRecomputeTest {
   private static final List<String> JSONS = java.util.Arrays.asList("{\"k\": \"x\", \"n\": 1}",
       "{\"n\":2.50,\"k\":\"y\",\"k\":\"x\"}", "{\"a\": {\"b\": [1, \"two\", null]}, \"n\": null}",
       "[3, {\"k\": \"x\"}, \"s\"]", "\"x\"", "{\"k\": null, \"n\": 1.0}", "{\"a\": [true]}",
-      "null", null);
+      "null", "[1, 1, null, \"a\", [2]]", null);
   private static final List<String> UUIDS = java.util.Arrays.asList(
       "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
       "{ffffffff-0000-4000-8000-000000000000}", "00000000000040008000000000000001", null);
@@ -132,6 +132,22 @@ class ScalarFunctionsVersusRecomputeTest {
     check("select x.id, y.id as other from s x join s y on x.u = y.u and x.id < y.id", epochs);
     check("select x.id, y.id as other, x.j -> 'k' as k from s x join s y on x.j -> 'k' = y.j -> 'k'"
         + " where x.id <> y.id", epochs);
+  }
+
+  @Property(tries = 12)
+  void jsonbSetReturningFunctionsInFrom(@ForAll("histories") List<List<Action>> epochs)
+      throws SQLException {
+    // A derived table keeps the functions to arrays and objects (anything else is an error).
+    String typed = "(select id, case when jsonb_typeof(j) = 'array' then j end as a,"
+        + " case when jsonb_typeof(j) = 'object' then j end as o from s) s";
+    check("select s.id, e, e ->> 0 as first from " + typed + ", jsonb_array_elements(s.a) e",
+        epochs);
+    check("select s.id, e.value from " + typed + " cross join lateral"
+        + " jsonb_array_elements_text(s.a) e", epochs);
+    check("select s.id, kv.key, kv.value from " + typed + " left join lateral jsonb_each(s.o) kv"
+        + " on true", epochs);
+    check("select kv.key, kv.value, count(*) as c from " + typed + ", jsonb_each_text(s.o) kv"
+        + " group by kv.key, kv.value", epochs);
   }
 
   private static void check(String sql, List<List<Action>> epochs) throws SQLException {

@@ -192,8 +192,17 @@ public final class SupportCheck {
       case LATERAL -> lateral((SqlCall) node);
       case UNNEST -> throw unsupported(node, "UNNEST is not supported yet");
       case TABLESAMPLE -> throw unsupported(node, "TABLESAMPLE is not supported yet");
-      case COLLECTION_TABLE -> throw unsupported(node, "table functions are not supported yet");
+      case COLLECTION_TABLE -> collectionTable((SqlCall) node);
       default -> throw unsupported(node, node.getKind() + " in FROM is not supported yet");
+    }
+  }
+
+  /** A set-returning function in FROM; the translator knows which functions it supports. */
+  private void collectionTable(SqlCall table) {
+    if (table.operand(0) instanceof SqlCall call) {
+      for (SqlNode arg : call.getOperandList()) {
+        expr(arg);
+      }
     }
   }
 

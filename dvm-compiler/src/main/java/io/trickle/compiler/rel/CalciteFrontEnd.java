@@ -71,7 +71,8 @@ public final class CalciteFrontEnd {
         // The PostgreSQL library adds the :: cast that pg_get_viewdef uses everywhere.
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL),
-            PgFunctionTable.instance(), PgExtraOperators.INSTANCE, JsonbFunctionTable.instance()))
+            PgFunctionTable.instance(), PgExtraOperators.INSTANCE,
+            PgSetReturningFunctions.instance(), JsonbFunctionTable.instance()))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
             .withIdentifierExpansion(true)
@@ -88,7 +89,7 @@ public final class CalciteFrontEnd {
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      JsonbOperators jsonb = JsonbOperators.rewrite(def.selectSql());
+      JsonbOperators jsonb = JsonbOperators.rewrite(SetReturningSyntax.blankLateral(def.selectSql()));
       return jsonb.restore(SqlParser.create(jsonb.sql(), PARSER).parseQuery(), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);
@@ -99,8 +100,8 @@ public final class CalciteFrontEnd {
   public RelRoot toRel() {
     SqlNode parsed;
     try {
-      JsonbOperators jsonb = JsonbOperators.rewrite(def.selectSql());
-      parsed = jsonb.restore(planner.parse(jsonb.sql()), def);
+      JsonbOperators jsonb = JsonbOperators.rewrite(SetReturningSyntax.blankLateral(def.selectSql()));
+      parsed = jsonb.restore(SetReturningSyntax.makeLateral(planner.parse(jsonb.sql())), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -190,6 +191,9 @@ public final class CalciteFrontEnd {
     }
     if (before.endsWith("interval")) {
       return "an INTERVAL literal without a unit (write interval '1' day or interval '3' month)";
+    }
+    if (after.matches("(?s)with\\s+ordinality\\b.*")) {
+      return "WITH ORDINALITY on a set-returning function (other than UNNEST)";
     }
     java.util.regex.Matcher srf = SET_RETURNING_IN_FROM.matcher(after);
     if (srf.lookingAt() && (srf.group(1) != null || srf.group(2) != null
