@@ -89,7 +89,8 @@ public final class CalciteFrontEnd {
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      JsonbOperators jsonb = JsonbOperators.rewrite(SetReturningSyntax.blankLateral(def.selectSql()));
+      JsonbOperators jsonb = JsonbOperators.rewrite(SetReturningSyntax.blankLateral(def.selectSql()),
+          def);
       return jsonb.restore(SqlParser.create(jsonb.sql(), PARSER).parseQuery(), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);
@@ -100,7 +101,8 @@ public final class CalciteFrontEnd {
   public RelRoot toRel() {
     SqlNode parsed;
     try {
-      JsonbOperators jsonb = JsonbOperators.rewrite(SetReturningSyntax.blankLateral(def.selectSql()));
+      JsonbOperators jsonb = JsonbOperators.rewrite(SetReturningSyntax.blankLateral(def.selectSql()),
+          def);
       parsed = jsonb.restore(SetReturningSyntax.makeLateral(planner.parse(jsonb.sql())), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);

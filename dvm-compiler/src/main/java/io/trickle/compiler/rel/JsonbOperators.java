@@ -46,8 +46,16 @@ public final class JsonbOperators {
     this.replaced = replaced;
   }
 
-  /** The query text with the jsonb operators replaced (same length, same line breaks). */
-  public static JsonbOperators rewrite(String sql) {
+  /** jsonb operators with no translation yet; PostgreSQL's own syntax, so Calcite cannot parse them. */
+  private static final java.util.List<String> UNSUPPORTED =
+      java.util.List.of("@>", "<@", "?|", "?&", "?", "#-", "@?", "@@");
+
+  /**
+   * The query text with the jsonb operators replaced (same length, same line breaks).
+   *
+   * @throws CompileException naming a jsonb operator that is not supported
+   */
+  public static JsonbOperators rewrite(String sql, StreamTableDefinition def) {
     StringBuilder out = new StringBuilder(sql);
     Map<Integer, SqlBinaryOperator> replaced = new HashMap<>();
     int i = 0;
@@ -73,6 +81,14 @@ public final class JsonbOperators {
         replaced.put(i, BY_TOKEN.get(token));
         out.replace(i, i + len, len == 3 ? "|| " : "||");
         i += len;
+      } else if (c == '?' || c == '@' || c == '<' || c == '#') {
+        for (String op : UNSUPPORTED) {
+          if (sql.startsWith(op, i)) {
+            throw new CompileException(def.filePosOfOffset(i), "the jsonb operator " + op
+                + " is not supported yet");
+          }
+        }
+        i++;
       } else {
         i++;
       }
