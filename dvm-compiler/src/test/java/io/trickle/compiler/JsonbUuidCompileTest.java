@@ -86,6 +86,13 @@ class JsonbUuidCompileTest {
     assertThatThrownBy(() -> db.compile("select id from payloads where doc > '{}'"))
         .isInstanceOf(CompileException.class)
         .hasMessageContaining("ordering jsonb values (>) is not supported");
+    assertThatThrownBy(() -> db.compile("select string_agg(id::text, ',' order by doc) as s"
+        + " from payloads")).isInstanceOf(CompileException.class)
+        .hasMessageContaining("ordering by a jsonb value");
+    assertThatThrownBy(() -> db.compile("select id, rank() over (order by doc) as r from payloads"))
+        .isInstanceOf(CompileException.class).hasMessageContaining("ordering by a jsonb value");
+    db.compile("select count(distinct doc) as n, string_agg(distinct doc::text, ',') as s"
+        + " from payloads");
   }
 
   @Test

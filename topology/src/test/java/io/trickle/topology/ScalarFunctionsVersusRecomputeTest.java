@@ -125,6 +125,7 @@ class ScalarFunctionsVersusRecomputeTest {
     check("select j -> 'k' as k, u, count(*) as c, sum(n) as total from s"
         + " group by j -> 'k', u", epochs);
     check("select distinct j -> 'a' as a from s", epochs);
+    check("select u, count(distinct j) as dj, count(j) as cj from s group by u", epochs);
   }
 
   @Property(tries = 12)

@@ -106,7 +106,9 @@ final class AggCallTranslator {
         // PostgreSQL's default: NULLs sort as larger than every value.
         default -> descending;
       };
-      orderBy.add(new AggCall.OrderKey(in.column(c.getFieldIndex(), pos), descending, nullsFirst));
+      int column = in.column(c.getFieldIndex(), pos);
+      SortTranslator.rejectJsonbOrder(in.op().columns().get(column).type(), pos);
+      orderBy.add(new AggCall.OrderKey(column, descending, nullsFirst));
     }
     int arg = in.column(argFields.get(0), pos);
     List<Integer> extra = new ArrayList<>();
