@@ -26,7 +26,8 @@ public final class RowCodec {
   private static final int TIME = 8;
   private static final int TIMESTAMP = 9;
   private static final int TIMESTAMPTZ = 10;
-  private static final int JSONB = 11;
+  /** Distinct from the tags of other branches (arrays: 11, dates: 32). */
+  private static final int JSONB = 40;
 
   private RowCodec() {}
 
