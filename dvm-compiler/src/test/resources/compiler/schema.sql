@@ -20,3 +20,8 @@ create table people (id int primary key, code text collate "C", name text collat
 -- Case-insensitive: equal strings can differ, which the runtime cannot reproduce.
 create collation ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 create table labels (id int primary key, label text collate ci);
+create table series (id int primary key, lo int, hi bigint, step int);
+create table arrs (id int primary key, tags text[], nums int[], amounts numeric[]);
+-- jsonb, json and uuid columns (a json column is passed through only).
+create table payloads (id uuid primary key, doc jsonb, owner uuid);
+create table raw_payloads (id int primary key, raw json);

@@ -56,13 +56,16 @@ class CompilerTestErrorsTest {
         Arguments.of("select id, count(*), count(*) from orders group by id",
             "line 1, column 22: output column count appears twice; give each column a distinct"
                 + " alias"),
-        Arguments.of("select id, note from orders",
-            "line 1, column 12: column note has type jsonb, which is not supported yet"),
-        Arguments.of("select id from orders where note is not null",
-            "line 1, column 29: column note has type jsonb, which is not supported yet"),
-        Arguments.of("select body from docs",
-            "line 1, column 18: primary key column id of public.docs has type uuid, which is not"
-                + " supported yet"),
+        Arguments.of("select id, raw from raw_payloads",
+            "line 1, column 12: column raw has type json, which is not supported yet"),
+        Arguments.of("select id from raw_payloads where raw is not null",
+            "line 1, column 35: column raw has type json, which is not supported yet"),
+        Arguments.of("select id from payloads where doc > '{}'",
+            "line 1, column 31: ordering jsonb values (>) is not supported"),
+        Arguments.of("select id from payloads\nwhere doc ? 'kind'",
+            "line 2, column 11: the jsonb operator ? is not supported yet"),
+        Arguments.of("select id, doc -> 1 + 1 as e from payloads",
+            "line 1, column 12: the jsonb operator -> next to arithmetic"),
         Arguments.of("select id, md5(name) as u from customers",
             "line 1, column 12: function md5() is not supported yet"),
         Arguments.of("select id, placed + interval '1' month as due from orders"

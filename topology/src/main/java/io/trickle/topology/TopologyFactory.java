@@ -9,6 +9,7 @@ import io.trickle.compiler.plan.OpVisitor;
 import io.trickle.compiler.plan.Plan;
 import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.SetOperationOp;
+import io.trickle.compiler.plan.SetReturningOp;
 import io.trickle.compiler.plan.SourceOp;
 import io.trickle.compiler.plan.TopKOp;
 import io.trickle.compiler.plan.UnionAllOp;
@@ -23,6 +24,7 @@ import io.trickle.topology.processor.MaterializeProcessorSupplier;
 import io.trickle.topology.processor.ProjectProcessorSupplier;
 import io.trickle.topology.processor.KeylessSourceProcessorSupplier;
 import io.trickle.topology.processor.SetOperationProcessorSupplier;
+import io.trickle.topology.processor.SetReturningProcessorSupplier;
 import io.trickle.topology.processor.SourceProcessorSupplier;
 import io.trickle.topology.processor.TopKProcessorSupplier;
 import io.trickle.topology.processor.UnionAllProcessorSupplier;
@@ -242,6 +244,12 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
   public List<String> visitWindow(WindowOp op) {
     addOperator(op.name(), new WindowProcessorSupplier(op), parents(op.input()));
+    return List.of(op.name());
+  }
+
+  @Override
+  public List<String> visitSetReturning(SetReturningOp op) {
+    addOperator(op.name(), new SetReturningProcessorSupplier(op), parents(op.input()));
     return List.of(op.name());
   }
 

@@ -49,13 +49,22 @@ class ScalarFunctionsVersusRecomputeTest {
       LocalDate.of(2023, 1, 31), null);
   private static final List<String> NUMBERS =
       java.util.Arrays.asList("1.25", "-1.25", "0.05", "10", "-0.349", null);
+  /** jsonb as a client writes it (Debezium sends PostgreSQL's output text; both must read alike). */
+  private static final List<String> JSONS = java.util.Arrays.asList("{\"k\": \"x\", \"n\": 1}",
+      "{\"n\":2.50,\"k\":\"y\",\"k\":\"x\"}", "{\"a\": {\"b\": [1, \"two\", null]}, \"n\": null}",
+      "[3, {\"k\": \"x\"}, \"s\"]", "\"x\"", "{\"k\": null, \"n\": 1.0}", "{\"a\": [true]}",
+      "null", "[1, 1, null, \"a\", [2]]", null);
+  private static final List<String> UUIDS = java.util.Arrays.asList(
+      "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+      "{ffffffff-0000-4000-8000-000000000000}", "00000000000040008000000000000001", null);
 
   @BeforeContainer
   static void start() throws Exception {
     postgres = EmbeddedPostgres.builder().start();
     connection = postgres.getPostgresDatabase().getConnection();
     try (Statement st = connection.createStatement()) {
-      st.execute("create table s (id int primary key, t text, d date, n numeric)");
+      st.execute("create table s (id int primary key, t text, d date, n numeric, j jsonb,"
+          + " u uuid)");
     }
   }
 
@@ -65,14 +74,16 @@ class ScalarFunctionsVersusRecomputeTest {
     postgres.close();
   }
 
-  record Action(int id, boolean delete, boolean truncate, String t, LocalDate d, String n) {}
+  record Action(int id, boolean delete, boolean truncate, String t, LocalDate d, String n,
+      String j, String u) {}
 
   @Provide
   Arbitrary<List<List<Action>>> histories() {
     Arbitrary<Action> action = Combinators.combine(Arbitraries.integers().between(0, 4),
         Arbitraries.integers().between(0, 19), Arbitraries.of(TEXTS), Arbitraries.of(DATES),
-        Arbitraries.of(NUMBERS))
-        .as((id, dice, t, d, n) -> new Action(id, dice < 5, dice == 19 && id == 0, t, d, n));
+        Arbitraries.of(NUMBERS), Arbitraries.of(JSONS), Arbitraries.of(UUIDS))
+        .as((id, dice, t, d, n, j, u) -> new Action(id, dice < 5, dice == 19 && id == 0, t, d, n,
+            j, u));
     return action.list().ofMinSize(1).ofMaxSize(4).list().ofMinSize(1).ofMaxSize(20);
   }
 
@@ -116,6 +127,48 @@ class ScalarFunctionsVersusRecomputeTest {
     check("select age(d::timestamp, timestamp '2023-12-31 00:00:00') as a, count(*) as c,"
         + " sum(n) as total from s group by age(d::timestamp, timestamp '2023-12-31 00:00:00')",
         epochs);
+  }
+
+  @Property(tries = 12)
+  void jsonbOperatorsAndUuidInFilterAndProjection(@ForAll("histories") List<List<Action>> epochs)
+      throws SQLException {
+    check("select id, j, u, j -> 'k' as k, j ->> 'n' as n, j -> 0 as first, j ->> -1 as last,"
+        + " j #> '{a,b,1}' as p, j #>> '{a,b}' as pt, jsonb_typeof(j) as ty, u::text as ut,"
+        + " (j -> 'n')::numeric as nn, (j ->> 'n')::numeric as nt from s"
+        + " where j ->> 'k' = 'x' or j -> 'n' = '1' or u = 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'"
+        + " or j is null", epochs);
+  }
+
+  @Property(tries = 12)
+  void jsonbAndUuidAsGroupingKeysAndDistinct(@ForAll("histories") List<List<Action>> epochs)
+      throws SQLException {
+    check("select j -> 'k' as k, u, count(*) as c, sum(n) as total from s"
+        + " group by j -> 'k', u", epochs);
+    check("select distinct j -> 'a' as a from s", epochs);
+    check("select u, count(distinct j) as dj, count(j) as cj from s group by u", epochs);
+  }
+
+  @Property(tries = 12)
+  void joinOnUuidAndOnJsonb(@ForAll("histories") List<List<Action>> epochs) throws SQLException {
+    check("select x.id, y.id as other from s x join s y on x.u = y.u and x.id < y.id", epochs);
+    check("select x.id, y.id as other, x.j -> 'k' as k from s x join s y on x.j -> 'k' = y.j -> 'k'"
+        + " where x.id <> y.id", epochs);
+  }
+
+  @Property(tries = 12)
+  void jsonbSetReturningFunctionsInFrom(@ForAll("histories") List<List<Action>> epochs)
+      throws SQLException {
+    // A derived table keeps the functions to arrays and objects (anything else is an error).
+    String typed = "(select id, case when jsonb_typeof(j) = 'array' then j end as a,"
+        + " case when jsonb_typeof(j) = 'object' then j end as o from s) s";
+    check("select s.id, e, e ->> 0 as first from " + typed + ", jsonb_array_elements(s.a) e",
+        epochs);
+    check("select s.id, e.value from " + typed + " cross join lateral"
+        + " jsonb_array_elements_text(s.a) e", epochs);
+    check("select s.id, kv.key, kv.value from " + typed + " left join lateral jsonb_each(s.o) kv"
+        + " on true", epochs);
+    check("select kv.key, kv.value, count(*) as c from " + typed + ", jsonb_each_text(s.o) kv"
+        + " group by kv.key, kv.value", epochs);
   }
 
   private static void check(String sql, List<List<Action>> epochs) throws SQLException {
@@ -201,7 +254,8 @@ class ScalarFunctionsVersusRecomputeTest {
       }
     } else {
       Map<String, Object> after = Harness.row("id", a.id(), "t", a.t(),
-          "d", a.d() == null ? null : (int) a.d().toEpochDay(), "n", a.n());
+          "d", a.d() == null ? null : (int) a.d().toEpochDay(), "n", a.n(), "j", a.j(),
+          "u", a.u());
       boolean insert = table.put(a.id(), a) == null;
       if (insert) {
         h.insert("s", after);
@@ -209,12 +263,14 @@ class ScalarFunctionsVersusRecomputeTest {
         h.update("s", after);
       }
       try (PreparedStatement ps = connection.prepareStatement(insert
-          ? "insert into s (t, d, n, id) values (?, ?, ?::numeric, ?)"
-          : "update s set t = ?, d = ?, n = ?::numeric where id = ?")) {
+          ? "insert into s (t, d, n, j, u, id) values (?, ?, ?::numeric, ?::jsonb, ?::uuid, ?)"
+          : "update s set t = ?, d = ?, n = ?::numeric, j = ?::jsonb, u = ?::uuid where id = ?")) {
         ps.setString(1, a.t());
         ps.setObject(2, a.d());
         ps.setString(3, a.n());
-        ps.setInt(4, a.id());
+        ps.setString(4, a.j());
+        ps.setString(5, a.u());
+        ps.setInt(6, a.id());
         ps.executeUpdate();
       }
     }

@@ -197,6 +197,39 @@ class SubqueriesVersusPostgresTest {
         + " r.w > l.v) x on true", epochs);
   }
 
+  // --- set-returning functions in FROM ----------------------------------------------------
+
+  @Property(tries = 5)
+  void generateSeriesPerRow(@ForAll("histories") List<List<Action>> epochs) throws Exception {
+    check("select l.id, g from l, generate_series(l.k, l.v) g", epochs);
+  }
+
+  @Property(tries = 5)
+  void generateSeriesWithStepAndCondition(@ForAll("histories") List<List<Action>> epochs)
+      throws Exception {
+    check("select l.id, g.i, r.w from l cross join lateral generate_series(l.v, 0, -1) g(i)"
+        + " join r on r.rk = g.i and r.w > g.i", epochs);
+  }
+
+  @Property(tries = 5)
+  void leftJoinLateralSeries(@ForAll("histories") List<List<Action>> epochs) throws Exception {
+    check("select l.id, g.i from l left join lateral generate_series(1, l.v) g(i) on true",
+        epochs);
+  }
+
+  @Property(tries = 5)
+  void constantSeriesFilteredAndGrouped(@ForAll("histories") List<List<Action>> epochs)
+      throws Exception {
+    check("select g, count(*) as n, sum(d.b) as s from d, generate_series(0, 2) g"
+        + " where g <= d.a group by g", epochs);
+  }
+
+  @Property(tries = 5)
+  void numericSeries(@ForAll("histories") List<List<Action>> epochs) throws Exception {
+    check("select l.id, g from l join lateral generate_series(0.5, l.v, 0.75) g on g < l.k + 1",
+        epochs);
+  }
+
   // --- keyless sources ---------------------------------------------------------------------
 
   @Property(tries = 5)

@@ -230,6 +230,11 @@ public final class OperatorPipeline implements AutoCloseable, OpVisitor<List<Str
     throw notWired(op);
   }
 
+  @Override
+  public List<String> visitSetReturning(io.trickle.compiler.plan.SetReturningOp op) {
+    throw notWired(op);
+  }
+
   /** Only the operators the benchmarks measure are wired by hand. */
   private static UnsupportedOperationException notWired(io.trickle.compiler.plan.Op op) {
     return new UnsupportedOperationException(op.name() + ": the benchmark pipeline does not wire"

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Target tables whose row key may hold NULLs (a NULL group), against a real PostgreSQL: exactly
- * one row per key including the NULL one, upserted and deleted like any other.
+ * one row per key including the NULL one, upserted and deleted like any other. Also the column
+ * types whose text form the sink casts (uuid, jsonb).
  */
 class TargetWriterNullKeyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -120,6 +121,35 @@ class TargetWriterNullKeyTest {
         .hasMessageContaining("NULL in key column kind")
         .hasMessageContaining("PostgreSQL 15")
         .satisfies(e -> assertThat(SinkFailure.permanent(e)).as("not retried forever").isTrue());
+  }
+
+  /**
+   * uuid and jsonb as the output topic carries them (text, as OutputRecords writes them) land in
+   * uuid and jsonb columns: the key matches by uuid value, the jsonb is real jsonb.
+   */
+  @Test
+  void uuidKeysAndJsonbValuesAreWrittenWithTheirTypes() throws Exception {
+    ColumnType uuid = ColumnType.of(ColumnType.Kind.UUID);
+    ColumnType jsonb = ColumnType.of(ColumnType.Kind.JSONB);
+    assertThat(create("public.docs_by_id", List.of(new Column("id", uuid), new Column("doc", jsonb)),
+        RowKey.of(List.of(0)), version)).as("target column types").contains("id uuid")
+        .contains("doc jsonb");
+    TargetWriter w = new TargetWriter(c, "public.docs_by_id");
+    String id = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+    w.apply(c, changes(upsert("{\"id\":\"" + id + "\"}",
+        "{\"id\":\"" + id + "\",\"doc\":\"{\\\"a\\\": [1, 2.50], \\\"é\\\": null}\"}")));
+    assertThat(rows("public.docs_by_id")).as("uuid and jsonb inserted")
+        .containsExactly(id + "|{\"a\": [1, 2.50], \"é\": null}");
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT jsonb_typeof(doc), doc -> 'a' ->> 1 FROM public.docs_by_id")) {
+      rs.next();
+      assertThat(rs.getString(1) + " " + rs.getString(2)).as("a jsonb object, not a string")
+          .isEqualTo("object 2.50");
+    }
+    w.apply(c, changes(upsert("{\"id\":\"" + id + "\"}", "{\"id\":\"" + id + "\",\"doc\":\"\\\"s\\\"\"}")));
+    assertThat(rows("public.docs_by_id")).as("update by uuid key").containsExactly(id + "|\"s\"");
+    w.apply(c, changes(delete("{\"id\":\"" + id + "\"}")));
+    assertThat(rows("public.docs_by_id")).as("delete by uuid key").isEmpty();
   }
 
   @Test

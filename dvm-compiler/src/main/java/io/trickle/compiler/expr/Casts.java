@@ -48,6 +48,9 @@ final class Casts {
   /** @return the conversion, or null when values pass through unchanged */
   static UnaryOperator<Object> converter(ColumnType from, ColumnType to) {
     Kind f = from.kind();
+    if (f == Kind.JSONB && to.kind() != Kind.JSONB && to.kind() != Kind.TEXT) {
+      return JsonbCasts.fromJsonb(to);
+    }
     return switch (to.kind()) {
       case BOOLEAN -> toBoolean(f);
       case SMALLINT, INTEGER, BIGINT -> toInteger(f, IntRange.of(to.kind()));
@@ -65,6 +68,12 @@ final class Casts {
         }
         yield null;
       }
+      case UUID -> switch (f) {
+        case UUID -> null;
+        case TEXT -> v -> PgUuid.parse((String) v);
+        default -> throw unsupported(f, Kind.UUID);
+      };
+      case JSONB -> JsonbCasts.toJsonb(f);
     };
   }
 
@@ -188,6 +197,8 @@ final class Casts {
       case TIMESTAMP -> v -> PgText.formatTimestamp((LocalDateTime) v);
       case TIMESTAMPTZ -> v -> PgText.formatTimestamptz((Instant) v);
       case INTERVAL -> v -> v.toString();
+      case UUID -> null;
+      case JSONB -> v -> v.toString();
     };
     UnaryOperator<Object> length = lengthLimit(to.pgType());
     if (length == null) {

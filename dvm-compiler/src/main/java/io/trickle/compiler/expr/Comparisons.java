@@ -57,6 +57,11 @@ final class Comparisons {
           return (a, b) -> Values.compareDoubles((Double) a, (Double) b);
         case TEXT:
           return (a, b) -> TextOrder.compare((String) a, (String) b);
+        case UUID:
+          return (a, b) -> ((String) a).compareTo((String) b);
+        case JSONB:
+          // equality only: the translator rejects ordering comparisons of jsonb
+          return (a, b) -> a.equals(b) ? 0 : 1;
         default:
           break;
       }

@@ -99,6 +99,8 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
       }
       case DATE_PART -> DateTimes.datePart(call);
       case SQRT, DIV -> MathFunctions.compile(call);
+      case JSONB_GET, JSONB_GET_TEXT, JSONB_PATH, JSONB_PATH_TEXT, JSONB_TYPEOF,
+          JSONB_ARRAY_LENGTH -> JsonbFunctions.compile(call, compileAll(args));
     };
   }
 

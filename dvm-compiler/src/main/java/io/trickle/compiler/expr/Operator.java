@@ -54,5 +54,18 @@ public enum Operator {
   /** args: numeric or double; result of the same type. */
   SQRT,
   /** args: numeric, numeric; the quotient truncated towards zero, numeric. */
-  DIV
+  DIV,
+  // jsonb (strict): see PgJsonb
+  /** args: jsonb, key (text) or index (integer; negative counts from the end); jsonb ->. */
+  JSONB_GET,
+  /** As JSONB_GET, result text (->>): strings unescaped, JSON null as NULL. */
+  JSONB_GET_TEXT,
+  /** args: jsonb, path (text in array syntax, e.g. '{a,0}'); jsonb #>. */
+  JSONB_PATH,
+  /** As JSONB_PATH, result text (#>>). */
+  JSONB_PATH_TEXT,
+  /** 1 arg: object, array, string, number, boolean or null. */
+  JSONB_TYPEOF,
+  /** 1 arg: element count of an array; an error for anything else. */
+  JSONB_ARRAY_LENGTH
 }

@@ -30,6 +30,8 @@ public final class PgTypes {
       case "time" -> new ColumnType(Kind.TIME, typmod, -1, pgType);
       case "timestamp" -> new ColumnType(Kind.TIMESTAMP, typmod, -1, pgType);
       case "timestamptz" -> new ColumnType(Kind.TIMESTAMPTZ, typmod, -1, pgType);
+      case "uuid" -> new ColumnType(Kind.UUID, -1, -1, pgType);
+      case "jsonb" -> new ColumnType(Kind.JSONB, -1, -1, pgType);
       default -> null;
     };
   }

@@ -32,8 +32,8 @@ public final class SupportCheck {
   private static final Set<String> SCALAR_FUNCTIONS = Set.of("lower", "upper", "substring",
       "position", "trim", "btrim", "ltrim", "rtrim", "char_length", "character_length", "length",
       "extract", "date_trunc", "round", "trunc", "ceil", "ceiling", "floor", "abs", "sign",
-      "greatest", "least", "date_part", "age", "sqrt", "div", "mod",
-      io.trickle.compiler.rel.PgIntervalLiterals.FUNCTION);
+      "greatest", "least", "date_part", "age", "sqrt", "div", "mod", "jsonb_typeof",
+      "jsonb_array_length", io.trickle.compiler.rel.PgIntervalLiterals.FUNCTION);
   /**
    * SQL's niladic date/time functions. They are stable in PostgreSQL, but its query tree names
    * no function for them, so the volatility check cannot see them.
@@ -47,7 +47,7 @@ public final class SupportCheck {
   private static final Set<String> TYPES = Set.of("BOOLEAN", "BOOL", "SMALLINT", "INT2", "INTEGER",
       "INT", "INT4", "BIGINT", "INT8", "DECIMAL", "NUMERIC", "DEC", "REAL", "FLOAT4", "FLOAT",
       "DOUBLE", "FLOAT8", "CHAR", "CHARACTER", "BPCHAR", "VARCHAR", "TEXT", "DATE", "TIME",
-      "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP_WITH_LOCAL_TIME_ZONE", "TIMESTAMP_TZ");
+      "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP_WITH_LOCAL_TIME_ZONE", "TIMESTAMP_TZ", "UUID", "JSONB");
   private static final Set<SqlKind> OPERATORS = Set.of(
       SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.DIVIDE, SqlKind.MOD,
       SqlKind.MINUS_PREFIX, SqlKind.PLUS_PREFIX,
@@ -193,8 +193,17 @@ public final class SupportCheck {
       case LATERAL -> lateral((SqlCall) node);
       case UNNEST -> throw unsupported(node, "UNNEST is not supported yet");
       case TABLESAMPLE -> throw unsupported(node, "TABLESAMPLE is not supported yet");
-      case COLLECTION_TABLE -> throw unsupported(node, "table functions are not supported yet");
+      case COLLECTION_TABLE -> collectionTable((SqlCall) node);
       default -> throw unsupported(node, node.getKind() + " in FROM is not supported yet");
+    }
+  }
+
+  /** A set-returning function in FROM; the translator knows which functions it supports. */
+  private void collectionTable(SqlCall table) {
+    if (table.operand(0) instanceof SqlCall call) {
+      for (SqlNode arg : call.getOperandList()) {
+        expr(arg);
+      }
     }
   }
 
@@ -316,7 +325,7 @@ public final class SupportCheck {
       throw unsupported(call.operand(2), "LIKE ... ESCAPE '' (no escape character) is not"
           + " supported yet");
     }
-    if (lower.equals("||")) {
+    if (lower.equals("||") || io.trickle.compiler.rel.JsonbOperators.isJsonbOperator(call.getOperator())) {
       for (SqlNode operand : call.getOperandList()) {
         expr(operand);
       }

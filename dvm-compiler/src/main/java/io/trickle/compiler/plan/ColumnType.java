@@ -25,7 +25,11 @@ public record ColumnType(Kind kind, int precision, int scale, String pgType) {
     TIMESTAMP(java.time.LocalDateTime.class),
     TIMESTAMPTZ(java.time.Instant.class),
     /** Only inside expressions (date/timestamp arithmetic); never a column. */
-    INTERVAL(io.trickle.compiler.expr.PgInterval.class);
+    INTERVAL(io.trickle.compiler.expr.PgInterval.class),
+    /** uuid: lower-case canonical text, whose code point order is PostgreSQL's uuid order. */
+    UUID(String.class),
+    /** jsonb: PostgreSQL's canonical form; equality only (its btree order is not reproduced). */
+    JSONB(io.trickle.compiler.expr.PgJsonb.class);
 
     private final Class<?> javaClass;
 
@@ -75,6 +79,8 @@ public record ColumnType(Kind kind, int precision, int scale, String pgType) {
       case TIMESTAMP -> "timestamp without time zone";
       case TIMESTAMPTZ -> "timestamp with time zone";
       case INTERVAL -> "interval";
+      case UUID -> "uuid";
+      case JSONB -> "jsonb";
     };
   }
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public abstract sealed class Op
     permits SourceOp, FilterOp, ProjectOp, JoinOp, AggregateOp, MaterializeOp, TopKOp, UnionAllOp,
-        SetOperationOp, WindowOp {
+        SetOperationOp, WindowOp, SetReturningOp {
 
   private final int id;
   private final SqlPos pos;

@@ -21,4 +21,6 @@ public interface OpVisitor<R> {
   R visitSetOperation(SetOperationOp op);
 
   R visitWindow(WindowOp op);
+
+  R visitSetReturning(SetReturningOp op);
 }

@@ -74,10 +74,12 @@ public final class CalciteFrontEnd {
         .operatorTable(SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL),
             PgFunctionTable.instance(), PgExtraOperators.INSTANCE,
-            SqlOperatorTables.of(PgDateTimeOperators.PLUS, PgDateTimeOperators.MINUS)))
+            SqlOperatorTables.of(PgDateTimeOperators.PLUS, PgDateTimeOperators.MINUS),
+            PgSetReturningFunctions.instance(), JsonbFunctionTable.instance()))
         .sqlValidatorConfig(SqlValidator.Config.DEFAULT
             .withConformance(PG_CONFORMANCE)
-            .withIdentifierExpansion(true))
+            .withIdentifierExpansion(true)
+            .withTypeCoercionFactory(PgTypeCoercion::new))
         .convertletTable(WINDOW_AVG_KEPT)
         .sqlToRelConverterConfig(SqlToRelConverter.config()
             .withExpand(false)
@@ -93,14 +95,15 @@ public final class CalciteFrontEnd {
    * definitions file.
    */
   static String calciteSyntax(String sql) {
-    return PgIntervalLiterals.rewrite(sql);
+    return PgIntervalLiterals.rewrite(SetReturningSyntax.blankLateral(sql));
   }
 
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      return SqlParser.create(DistinctOnScanner.scan(calciteSyntax(def.selectSql())).blanked(),
-          PARSER).parseQuery();
+      JsonbOperators jsonb = JsonbOperators.rewrite(
+          DistinctOnScanner.scan(calciteSyntax(def.selectSql())).blanked(), def);
+      return jsonb.restore(SqlParser.create(jsonb.sql(), PARSER).parseQuery(), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -110,12 +113,13 @@ public final class CalciteFrontEnd {
   public RelRoot toRel() {
     PgDateTimeOperators.Rewrites rewrites = new PgDateTimeOperators.Rewrites();
     DistinctOnScanner distinctOn = DistinctOnScanner.scan(calciteSyntax(def.selectSql()));
+    JsonbOperators jsonb = JsonbOperators.rewrite(distinctOn.blanked(), def);
     SqlNode validated;
     while (true) {
       SqlNode parsed;
       try {
-        parsed = rewrites.apply(DistinctOnRewriter.rewrite(def, distinctOn,
-            planner.parse(distinctOn.blanked())));
+        parsed = rewrites.apply(DistinctOnRewriter.rewrite(def, distinctOn, jsonb.restore(
+            SetReturningSyntax.makeLateral(planner.parse(jsonb.sql())), def)));
       } catch (SqlParseException e) {
         throw parseError(def, e);
       }
@@ -222,8 +226,8 @@ public final class CalciteFrontEnd {
     if (before.endsWith("interval")) {
       return "an INTERVAL literal without a unit (write interval '1' day or interval '3' month)";
     }
-    if (after.startsWith("->")) {
-      return "the jsonb operators -> and ->>";
+    if (after.matches("(?s)with\\s+ordinality\\b.*")) {
+      return "WITH ORDINALITY on a set-returning function (other than UNNEST)";
     }
     java.util.regex.Matcher srf = SET_RETURNING_IN_FROM.matcher(after);
     if (srf.lookingAt() && (srf.group(1) != null || srf.group(2) != null

@@ -38,7 +38,22 @@ public final class CalciteTypes {
       case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, precision(type));
       case TIMESTAMPTZ -> f.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, precision(type));
       case INTERVAL -> throw new IllegalArgumentException("no column has type interval");
+      case UUID -> f.createSqlType(SqlTypeName.UUID);
+      case JSONB -> jsonb(f);
     };
+  }
+
+  /**
+   * Calcite has no jsonb; its VARIANT (a semi-structured value, castable from text, comparable
+   * for equality) stands in for it, and nothing else in a query has that type.
+   */
+  public static RelDataType jsonb(RelDataTypeFactory f) {
+    return f.createSqlType(SqlTypeName.VARIANT);
+  }
+
+  /** Whether {@code t} is the type {@link #jsonb} makes. */
+  public static boolean isJsonb(RelDataType t) {
+    return t.getSqlTypeName() == SqlTypeName.VARIANT;
   }
 
   private static int precision(ColumnType type) {

@@ -75,6 +75,7 @@ public final class PgSchemaFactory {
     alias(root, "float8", SqlTypeName.DOUBLE);
     alias(root, "bool", SqlTypeName.BOOLEAN);
     alias(root, "timestamptz", SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE);
+    root.add("jsonb", CalciteTypes::jsonb);
   }
 
   private static void alias(SchemaPlus root, String name, SqlTypeName type) {

@@ -7,6 +7,7 @@ import io.trickle.compiler.plan.SqlPos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -50,6 +51,10 @@ final class AggCallTranslator {
     List<Integer> argFields = call.getArgList();
     ColumnType firstType = argFields.isEmpty() ? null
         : in.op().columns().get(in.column(argFields.get(0), pos)).type();
+    if (firstType != null && (call.getAggregation().getKind() == SqlKind.MIN
+        || call.getAggregation().getKind() == SqlKind.MAX)) {
+      SortTranslator.rejectJsonbOrder(firstType, pos);
+    }
     AggCall.Kind kind = switch (call.getAggregation().getKind()) {
       case COUNT -> argFields.isEmpty() ? AggCall.Kind.COUNT_STAR : AggCall.Kind.COUNT;
       case SUM -> AggCall.Kind.SUM;
@@ -101,7 +106,9 @@ final class AggCallTranslator {
         // PostgreSQL's default: NULLs sort as larger than every value.
         default -> descending;
       };
-      orderBy.add(new AggCall.OrderKey(in.column(c.getFieldIndex(), pos), descending, nullsFirst));
+      int column = in.column(c.getFieldIndex(), pos);
+      SortTranslator.rejectJsonbOrder(in.op().columns().get(column).type(), pos);
+      orderBy.add(new AggCall.OrderKey(column, descending, nullsFirst));
     }
     int arg = in.column(argFields.get(0), pos);
     List<Integer> extra = new ArrayList<>();

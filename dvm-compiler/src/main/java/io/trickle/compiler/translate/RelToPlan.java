@@ -25,6 +25,7 @@ import org.apache.calcite.rel.RelShuttle;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
@@ -198,6 +199,10 @@ final class RelToPlan implements RelShuttle {
 
   @Override
   public RelNode visit(LogicalJoin join) {
+    if (SetReturningTranslator.applies(join.getRight())) {
+      return put(join, SetReturningTranslator.join(rexBuilder, this::nextId, positions.join(),
+          translate(join.getLeft()), join));
+    }
     JoinOp.JoinKind kind = switch (join.getJoinType()) {
       case INNER -> JoinOp.JoinKind.INNER;
       case LEFT -> JoinOp.JoinKind.LEFT;
@@ -343,6 +348,14 @@ final class RelToPlan implements RelShuttle {
 
   @Override
   public RelNode visit(LogicalCorrelate correlate) {
+    JoinRelType type = correlate.getJoinType();
+    if ((type == JoinRelType.INNER || type == JoinRelType.LEFT)
+        && SetReturningTranslator.applies(correlate.getRight())) {
+      Bound left = translate(correlate.getLeft());
+      return put(correlate, SetReturningTranslator.translate(rexBuilder, this::nextId,
+          positions.join(), left, correlate.getRight(), correlate.getCorrelationId(),
+          type == JoinRelType.LEFT));
+    }
     return unsupported(correlate, "a correlated subquery");
   }
 
@@ -353,7 +366,8 @@ final class RelToPlan implements RelShuttle {
 
   @Override
   public RelNode visit(TableFunctionScan scan) {
-    return unsupported(scan, "a table function");
+    return unsupported(scan, "a set-returning function in FROM without a table before it"
+        + " (a constant relation)");
   }
 
   @Override
@@ -383,6 +397,9 @@ final class RelToPlan implements RelShuttle {
 
   @Override
   public RelNode visit(RelNode other) {
+    if (other instanceof TableFunctionScan scan) {
+      return visit(scan);
+    }
     if (other instanceof org.apache.calcite.rel.core.Window window) {
       Bound in = translate(window.getInput());
       return put(window, WindowTranslator.translate(rexBuilder, window, in, positions.project(),

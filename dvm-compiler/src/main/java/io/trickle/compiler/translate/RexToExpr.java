@@ -98,6 +98,8 @@ final class RexToExpr implements RexVisitor<Expr> {
       case TIMESTAMPTZ -> throw unsupported("timestamp with time zone literals are not supported"
           + " yet (their meaning depends on the TimeZone setting)");
       case INTERVAL -> throw new IllegalStateException("interval literals are handled above");
+      case UUID -> io.trickle.compiler.expr.PgUuid.parse(String.valueOf(lit.getValue()));
+      case JSONB -> throw unsupported("jsonb literals are not supported yet");
     };
     return new Expr.Literal(value, type);
   }
@@ -298,6 +300,11 @@ final class RexToExpr implements RexVisitor<Expr> {
     Kind common = TypeMapper.comparisonKind(left.type().kind(), right.type().kind());
     if (common == null) {
       throw unsupported("cannot compare " + left.type() + " with " + right.type());
+    }
+    if (common == Kind.JSONB && op != Operator.EQUALS && op != Operator.NOT_EQUALS
+        && op != Operator.IS_DISTINCT_FROM && op != Operator.IS_NOT_DISTINCT_FROM) {
+      throw unsupported("ordering jsonb values (" + call.getOperator().getName() + ") is not"
+          + " supported: PostgreSQL orders jsonb strings by collation");
     }
     if (common == Kind.TIMESTAMPTZ && left.type().kind() != right.type().kind()) {
       throw unsupported("comparing " + left.type() + " with " + right.type() + " depends on the"

@@ -96,6 +96,8 @@ final class ScalarCalls {
         requireNumeric(b, Operator.DIV);
         yield new Expr.Call(Operator.DIV, List.of(to(a, NUMERIC), to(b, NUMERIC)), NUMERIC);
       }
+      case "->", "->>", "#>", "#>>", "JSONB_TYPEOF", "JSONB_ARRAY_LENGTH" ->
+          new JsonbCalls(operand, pos).translate(call, name);
       case "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP" ->
           throw unsupported(name.toLowerCase(Locale.ROOT) + " is not allowed in a stream table:"
               + " it is stable, not immutable (its value changes with the clock), and a stream"
@@ -300,7 +302,7 @@ final class ScalarCalls {
       }
     }
     if (common == null || common == Kind.TEXT || common == Kind.BOOLEAN
-        || common == Kind.TIMESTAMPTZ) {
+        || common == Kind.TIMESTAMPTZ || common == Kind.JSONB) {
       throw unsupported(op.name().toLowerCase(Locale.ROOT) + "() of " + (common == null ? "NULLs"
           : ColumnType.defaultPgType(common)) + " is not supported yet");
     }

@@ -39,6 +39,7 @@ final class SortTranslator {
 
   static TopKOp.SortKey sortKey(RelFieldCollation fc, Bound in, SqlPos pos) {
     int column = in.column(fc.getFieldIndex(), pos);
+    rejectJsonbOrder(in.op().columns().get(column).type(), pos);
     boolean descending = fc.getDirection().isDescending();
     boolean nullsFirst = switch (fc.nullDirection) {
       case FIRST -> true;
@@ -47,6 +48,14 @@ final class SortTranslator {
       case UNSPECIFIED -> descending;
     };
     return new TopKOp.SortKey(column, descending, nullsFirst);
+  }
+
+  /** PostgreSQL orders jsonb strings by the database collation, which trickle does not reproduce. */
+  static void rejectJsonbOrder(io.trickle.compiler.plan.ColumnType type, SqlPos pos) {
+    if (type.kind() == io.trickle.compiler.plan.ColumnType.Kind.JSONB) {
+      throw new CompileException(pos, "ordering by a jsonb value (ORDER BY, min, max) is not"
+          + " supported: PostgreSQL orders jsonb strings by collation");
+    }
   }
 
   private static long count(RexNode node, String clause, SqlPos pos) {

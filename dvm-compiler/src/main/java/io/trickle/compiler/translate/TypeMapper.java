@@ -55,6 +55,8 @@ final class TypeMapper {
       case TIME -> Kind.TIME;
       case TIMESTAMP -> Kind.TIMESTAMP;
       case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> Kind.TIMESTAMPTZ;
+      case UUID -> Kind.UUID;
+      case VARIANT -> Kind.JSONB;
       default -> t.getSqlTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily
           .INTERVAL_DAY_TIME || t.getSqlTypeName().getFamily() == org.apache.calcite.sql.type
           .SqlTypeFamily.INTERVAL_YEAR_MONTH ? Kind.INTERVAL : null;

@@ -76,7 +76,9 @@ final class WindowTranslator {
           case LAST -> false;
           case UNSPECIFIED -> desc;
         };
-        order.add(new SortKey(in.column(fc.getFieldIndex(), pos), desc, nullsFirst));
+        int column = in.column(fc.getFieldIndex(), pos);
+        SortTranslator.rejectJsonbOrder(in.op().columns().get(column).type(), pos);
+        order.add(new SortKey(column, desc, nullsFirst));
       }
       WindowFrame frame = frame(group, order, op.columns());
       List<WindowCall> calls = new ArrayList<>();

@@ -60,6 +60,9 @@ public final class DebeziumJson {
         case TIMESTAMPTZ -> instant(node.asText());
         // The compiler never gives a column this type; intervals live inside expressions only.
         case INTERVAL -> throw new EvalException("0A000", "interval columns are not supported");
+        // io.debezium.data.Uuid and io.debezium.data.Json: PostgreSQL's output text.
+        case UUID -> io.trickle.compiler.expr.PgUuid.parse(node.asText());
+        case JSONB -> io.trickle.compiler.expr.PgJsonb.parse(node.asText());
       };
     } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {
       throw new EvalException("22P02", "invalid " + type + " value from Debezium: " + node);

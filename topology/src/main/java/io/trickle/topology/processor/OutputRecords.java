@@ -118,6 +118,9 @@ public final class OutputRecords {
     } else if (v instanceof io.trickle.compiler.expr.PgInterval i) {
       // PostgreSQL's own output style, which its interval input (the sink's cast) reads back.
       return NODES.textNode(i.toString());
+    } else if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
+      // jsonb travels as its text, as Debezium sends it; the sink casts it back to jsonb.
+      return NODES.textNode(j.toString());
     }
     throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
   }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Encodes grouping and join keys so that SQL-equal keys have equal bytes: numerics compare by
- * value (1.0 = 1.00) and -0.0 = 0.0, as PostgreSQL's equality does.
+ * value (1.0 = 1.00, also inside jsonb) and -0.0 = 0.0, as PostgreSQL's equality does.
  */
 public final class KeyCodec {
   private KeyCodec() {}
@@ -43,6 +43,9 @@ public final class KeyCodec {
     }
     if (v instanceof io.trickle.compiler.expr.PgInterval i) {
       return i.canonical(); // '1 mon' = '30 days', as PostgreSQL's interval equality
+    }
+    if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
+      return j.normalized(); // jsonb numbers compare by value, as numerics do
     }
     return v;
   }

@@ -29,6 +29,8 @@ public final class RowCodec {
   private static final int TIMESTAMPTZ = 10;
   /** Well apart from the next free tags, which other value kinds may take. */
   private static final int INTERVAL = 32;
+  /** Distinct from the tags of other value kinds (arrays: 11, intervals: 32). */
+  private static final int JSONB = 40;
 
   private RowCodec() {}
 
@@ -85,6 +87,8 @@ public final class RowCodec {
       w.writeByte(TIMESTAMPTZ).writeLong(t.getEpochSecond()).writeInt(t.getNano());
     } else if (v instanceof PgInterval i) {
       w.writeByte(INTERVAL).writeInt(i.months()).writeInt(i.days()).writeLong(i.micros());
+    } else if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
+      w.writeByte(JSONB).writeLengthPrefixed(j.toString().getBytes(StandardCharsets.UTF_8));
     } else {
       throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
     }
@@ -108,6 +112,8 @@ public final class RowCodec {
       case TIMESTAMP -> LocalDateTime.ofEpochSecond(r.readLong(), r.readInt(), ZoneOffset.UTC);
       case TIMESTAMPTZ -> Instant.ofEpochSecond(r.readLong(), r.readInt());
       case INTERVAL -> new PgInterval(r.readInt(), r.readInt(), r.readLong());
+      case JSONB -> io.trickle.compiler.expr.PgJsonb.parse(
+          new String(r.readLengthPrefixed(), StandardCharsets.UTF_8));
       default -> throw new IllegalArgumentException("unknown value tag " + tag);
     };
   }

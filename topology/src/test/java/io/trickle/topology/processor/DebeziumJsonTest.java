@@ -7,7 +7,10 @@ import io.trickle.compiler.plan.ColumnType;
 import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
 
-/** Debezium's temporal encodings depend on the column's declared precision. */
+/**
+ * Debezium's temporal encodings depend on the column's declared precision; uuid and jsonb arrive
+ * as text and leave (output topic, state) in their canonical form.
+ */
 class DebeziumJsonTest {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -25,5 +28,24 @@ class DebeziumJsonTest {
     assertThat(DebeziumJson.toValue(F.numberNode(1706696130123456L), ts))
         .as("timestamp is io.debezium.time.MicroTimestamp (micros)")
         .isEqualTo(LocalDateTime.of(2024, 1, 31, 10, 15, 30, 123_456_000));
+  }
+
+  @Test
+  void uuidAndJsonbRoundTripThroughSourceOutputAndState() {
+    ColumnType uuid = ColumnType.of(ColumnType.Kind.UUID);
+    ColumnType jsonb = ColumnType.of(ColumnType.Kind.JSONB);
+    Object u = DebeziumJson.toValue(F.textNode("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"), uuid);
+    Object j = DebeziumJson.toValue(F.textNode("{\"b\": 1.50, \"a\": [true, null]}"), jsonb);
+    assertThat(u).as("uuid value").isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+    assertThat(OutputRecords.json(j).textValue()).as("jsonb in the output topic")
+        .isEqualTo("{\"a\": [true, null], \"b\": 1.50}");
+    assertThat(OutputRecords.toValue(OutputRecords.json(j), jsonb)).as("read back from a topic")
+        .isEqualTo(j);
+    assertThat(OutputRecords.toValue(OutputRecords.json(u), uuid)).as("uuid read back").isEqualTo(u);
+    Object[] row = io.trickle.topology.state.RowCodec.decode(
+        io.trickle.topology.state.RowCodec.encode(new Object[] {u, j}));
+    assertThat(row).as("state codec round trip").containsExactly(u, j);
+    assertThat(row[1].toString()).as("the exact jsonb text survives the state codec")
+        .isEqualTo(j.toString());
   }
 }
