@@ -65,6 +65,14 @@ final class Casts {
         }
         yield null;
       }
+      // Only casts that change nothing (nullability, the same element kind) are supported.
+      case ARRAY -> {
+        if (f != Kind.ARRAY || from.element().kind() != to.element().kind()
+            || to.element().precision() >= 0 || to.element().scale() >= 0) {
+          throw unsupported(f, Kind.ARRAY);
+        }
+        yield null;
+      }
     };
   }
 
@@ -187,7 +195,7 @@ final class Casts {
       case TIME -> v -> PgText.formatTime((LocalTime) v);
       case TIMESTAMP -> v -> PgText.formatTimestamp((LocalDateTime) v);
       case TIMESTAMPTZ -> v -> PgText.formatTimestamptz((Instant) v);
-      case INTERVAL -> throw unsupported(from, Kind.TEXT);
+      case INTERVAL, ARRAY -> throw unsupported(from, Kind.TEXT);
     };
     UnaryOperator<Object> length = lengthLimit(to.pgType());
     if (length == null) {

@@ -57,6 +57,9 @@ final class Comparisons {
           return (a, b) -> Values.compareDoubles((Double) a, (Double) b);
         case TEXT:
           return (a, b) -> TextOrder.compare((String) a, (String) b);
+        case ARRAY:
+          // Equality only (the translator rejects ordering): PostgreSQL's array_eq.
+          return (a, b) -> Values.sameKey(a, b) ? 0 : 1;
         default:
           break;
       }

@@ -93,6 +93,14 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
       case CONCAT, LOWER, UPPER, SUBSTRING, POSITION, BTRIM, LTRIM, RTRIM, CHAR_LENGTH, LIKE,
           ILIKE, EXTRACT, DATE_TRUNC, ROUND, TRUNC, CEIL, FLOOR, ABS, SIGN, GREATEST, LEAST ->
           ScalarFunctions.compile(call);
+      case ARRAY -> {
+        List<CompiledExpr> elements = new ArrayList<>();
+        for (Expr arg : args) {
+          elements.add(coerced(arg, type.element()));
+        }
+        yield ArrayFunctions.constructor(elements);
+      }
+      case CARDINALITY -> ArrayFunctions.cardinality(single(call));
     };
   }
 
@@ -174,6 +182,11 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
   private static void requireComparable(Expr.Call call) {
     Kind a = call.args().get(0).type().kind();
     Kind b = call.args().get(1).type().kind();
+    if (a == Kind.ARRAY && b == Kind.ARRAY && call.op() != Operator.EQUALS
+        && call.op() != Operator.NOT_EQUALS && call.op() != Operator.IS_DISTINCT_FROM
+        && call.op() != Operator.IS_NOT_DISTINCT_FROM) {
+      throw new IllegalArgumentException("arrays are only compared for equality: " + call);
+    }
     if (a != b && !(a.isNumeric() && b.isNumeric())) {
       throw new IllegalArgumentException("cannot compare " + a + " with " + b + ": " + call);
     }

@@ -44,5 +44,10 @@ public enum Operator {
   ROUND, TRUNC,
   CEIL, FLOOR, ABS, SIGN,
   /** n args, coerced to the result type; NULLs are ignored. */
-  GREATEST, LEAST
+  GREATEST, LEAST,
+  // arrays (one-dimensional, lower bound 1)
+  /** ARRAY[a, b, ...]: n args, coerced to the result's element type; NULL elements kept. */
+  ARRAY,
+  /** cardinality(array): the number of elements (integer); NULL for a NULL array. */
+  CARDINALITY
 }

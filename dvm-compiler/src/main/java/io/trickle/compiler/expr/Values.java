@@ -43,6 +43,18 @@ public final class Values {
     if (a instanceof Number x && b instanceof Number y) {
       return compareNumbers(x, y) == 0;
     }
+    if (a instanceof java.util.List<?> x && b instanceof java.util.List<?> y) {
+      // PostgreSQL's array equality: same length, elements equal, NULL elements equal each other.
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!sameKey(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
     return a.equals(b);
   }
 
@@ -55,6 +67,13 @@ public final class Values {
   public static int keyHash(Object v) {
     if (v == null) {
       return 0;
+    }
+    if (v instanceof java.util.List<?> list) {
+      int h = 1;
+      for (Object e : list) {
+        h = 31 * h + keyHash(e);
+      }
+      return h;
     }
     if (v instanceof Long l) {
       return Long.hashCode(l);

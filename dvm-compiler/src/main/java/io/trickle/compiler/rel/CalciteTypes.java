@@ -38,6 +38,8 @@ public final class CalciteTypes {
       case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, precision(type));
       case TIMESTAMPTZ -> f.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, precision(type));
       case INTERVAL -> throw new IllegalArgumentException("no column has type interval");
+      case ARRAY -> f.createArrayType(
+          f.createTypeWithNullability(of(f, type.element()), true), -1);
     };
   }
 

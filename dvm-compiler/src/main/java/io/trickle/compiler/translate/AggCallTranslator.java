@@ -65,8 +65,7 @@ final class AggCallTranslator {
       case STRING_AGG, LISTAGG -> AggCall.Kind.STRING_AGG;
       case GROUPING -> AggCall.Kind.GROUPING;
       case SINGLE_VALUE -> AggCall.Kind.SINGLE_VALUE;
-      case ARRAY_AGG -> throw new CompileException(pos, "array_agg() is not supported yet:"
-          + " trickle has no array column type");
+      case ARRAY_AGG -> AggCall.Kind.ARRAY_AGG;
       default -> throw new CompileException(pos, "aggregate function " + fn
           + "() is not supported yet");
     };
@@ -90,7 +89,7 @@ final class AggCallTranslator {
     }
     List<AggCall.OrderKey> orderBy = new ArrayList<>();
     for (RelFieldCollation c : call.getCollation().getFieldCollations()) {
-      if (kind != AggCall.Kind.STRING_AGG) {
+      if (kind != AggCall.Kind.STRING_AGG && kind != AggCall.Kind.ARRAY_AGG) {
         // The other supported aggregates do not depend on input order; PostgreSQL ignores it.
         continue;
       }
@@ -101,6 +100,7 @@ final class AggCallTranslator {
         // PostgreSQL's default: NULLs sort as larger than every value.
         default -> descending;
       };
+      SortTranslator.rejectArrayOrder(in, in.column(c.getFieldIndex(), pos), pos);
       orderBy.add(new AggCall.OrderKey(in.column(c.getFieldIndex(), pos), descending, nullsFirst));
     }
     int arg = in.column(argFields.get(0), pos);

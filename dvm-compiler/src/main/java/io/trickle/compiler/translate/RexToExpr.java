@@ -103,6 +103,7 @@ final class RexToExpr implements RexVisitor<Expr> {
       case TIMESTAMPTZ -> throw unsupported("timestamp with time zone literals are not supported"
           + " yet (their meaning depends on the TimeZone setting)");
       case INTERVAL -> throw new IllegalStateException("interval literals are handled above");
+      case ARRAY -> throw unsupported("array literals are not supported yet (write ARRAY[...])");
     };
     return new Expr.Literal(value, type);
   }
@@ -173,6 +174,10 @@ final class RexToExpr implements RexVisitor<Expr> {
       case COALESCE:
         return coalesce(call);
       default:
+        Expr array = ArrayCalls.translate(call, node -> node.accept(this), pos);
+        if (array != null) {
+          return array;
+        }
         Expr scalar = scalarCalls().translate(call);
         if (scalar == null) {
           throw unsupported(describe(call) + " is not supported yet");
@@ -300,6 +305,13 @@ final class RexToExpr implements RexVisitor<Expr> {
     Kind common = TypeMapper.comparisonKind(left.type().kind(), right.type().kind());
     if (common == null || common == Kind.INTERVAL) {
       throw unsupported("cannot compare " + left.type() + " with " + right.type());
+    }
+    if (common == Kind.ARRAY && (op != Operator.EQUALS && op != Operator.NOT_EQUALS
+        && op != Operator.IS_DISTINCT_FROM && op != Operator.IS_NOT_DISTINCT_FROM
+        || left.type().element().kind() != right.type().element().kind())) {
+      throw unsupported("comparing arrays other than = / <> / IS [NOT] DISTINCT FROM between"
+          + " arrays of one element type is not supported yet (" + left.type() + " vs "
+          + right.type() + ")");
     }
     if (common == Kind.TIMESTAMPTZ && left.type().kind() != right.type().kind()) {
       throw unsupported("comparing " + left.type() + " with " + right.type() + " depends on the"

@@ -2,6 +2,8 @@ package io.trickle.compiler.translate;
 
 import io.trickle.compiler.CompileException;
 import io.trickle.compiler.expr.Expr;
+import io.trickle.compiler.expr.SetFunction;
+import io.trickle.compiler.expr.Unnest;
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.ColumnType;
 import io.trickle.compiler.plan.FilterOp;
@@ -16,6 +18,8 @@ import java.util.function.IntSupplier;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.TableFunctionScan;
+import org.apache.calcite.rel.core.Uncollect;
+import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rex.RexBuilder;
@@ -54,7 +58,17 @@ final class SetReturningTranslator {
     while (r instanceof LogicalFilter || r instanceof LogicalProject) {
       r = r.getInput(0);
     }
-    return r instanceof TableFunctionScan scan && scan.getInputs().isEmpty();
+    return r instanceof TableFunctionScan scan && scan.getInputs().isEmpty()
+        || r instanceof Uncollect u && unnestArgs(u) != null;
+  }
+
+  /** UNNEST's arrays: Calcite projects them from a one-row VALUES below Uncollect. */
+  private static List<RexNode> unnestArgs(Uncollect uncollect) {
+    if (uncollect.getInput() instanceof LogicalProject p
+        && p.getInput() instanceof LogicalValues v && v.getTuples().size() == 1) {
+      return p.getProjects();
+    }
+    return null;
   }
 
   /**
@@ -65,7 +79,7 @@ final class SetReturningTranslator {
   static Bound translate(RexBuilder rexBuilder, IntSupplier ids, SqlPos pos, Bound left,
       RelNode right, CorrelationId correlation, boolean outer) {
     SetReturningTranslator t = new SetReturningTranslator(rexBuilder, ids, pos, left, correlation);
-    if (outer && !(right instanceof TableFunctionScan)) {
+    if (outer && !(right instanceof TableFunctionScan || right instanceof Uncollect)) {
       throw new CompileException(pos, "LEFT JOIN LATERAL with a set-returning function is"
           + " supported only with ON true");
     }
@@ -100,6 +114,9 @@ final class SetReturningTranslator {
   private Bound right(RelNode rel, boolean outer) {
     if (rel instanceof TableFunctionScan scan) {
       return scan(scan, outer);
+    }
+    if (rel instanceof Uncollect uncollect) {
+      return unnest(uncollect, outer);
     }
     if (rel instanceof LogicalFilter filter) {
       Bound in = right(filter.getInput(), false);
@@ -147,6 +164,34 @@ final class SetReturningTranslator {
         resolved.args(), false, outer, columns, key(left.op(), resolved.function()
             .distinctRows(), types.size()));
     return left.concat(op, identity(types.size()));
+  }
+
+  private Bound unnest(Uncollect uncollect, boolean outer) {
+    List<RexNode> arrays = unnestArgs(uncollect);
+    if (arrays.size() != 1) {
+      throw new CompileException(pos, "unnest with more than one array is not supported yet");
+    }
+    Expr array = RexToExpr.translate(rexBuilder, correlated(arrays.get(0)), left, pos);
+    if (array.type().kind() != ColumnType.Kind.ARRAY) {
+      throw new CompileException(pos, "unnest over " + array.type() + " is not supported yet");
+    }
+    SetFunction function = new Unnest(array.type().element());
+    boolean ordinality = uncollect.withOrdinality;
+    List<Column> columns = new ArrayList<>(left.op().columns());
+    List<String> names = uncollect.getRowType().getFieldNames();
+    columns.add(new Column(names.get(0), array.type().element()));
+    if (ordinality) {
+      columns.add(new Column(names.get(1), ColumnType.of(ColumnType.Kind.BIGINT)));
+    }
+    RowKey key = RowKey.ROW_HASH;
+    if (ordinality && left.op().key().unique()) {
+      List<Integer> cols = new ArrayList<>(left.op().key().columns());
+      cols.add(columns.size() - 1);
+      key = RowKey.of(cols);
+    }
+    SetReturningOp op = new SetReturningOp(ids.getAsInt(), pos, left.op(), function,
+        List.of(array), ordinality, outer, columns, key);
+    return left.concat(op, identity(columns.size() - left.op().columns().size()));
   }
 
   /** Input key ++ produced columns identify a row when one call never repeats a row. */

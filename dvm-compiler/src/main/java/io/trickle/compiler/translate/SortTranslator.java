@@ -39,6 +39,7 @@ final class SortTranslator {
 
   static TopKOp.SortKey sortKey(RelFieldCollation fc, Bound in, SqlPos pos) {
     int column = in.column(fc.getFieldIndex(), pos);
+    rejectArrayOrder(in, column, pos);
     boolean descending = fc.getDirection().isDescending();
     boolean nullsFirst = switch (fc.nullDirection) {
       case FIRST -> true;
@@ -47,6 +48,14 @@ final class SortTranslator {
       case UNSPECIFIED -> descending;
     };
     return new TopKOp.SortKey(column, descending, nullsFirst);
+  }
+
+  /** PostgreSQL orders arrays element by element; trickle does not implement that order yet. */
+  static void rejectArrayOrder(Bound in, int column, SqlPos pos) {
+    var type = in.op().columns().get(column).type();
+    if (type.kind() == io.trickle.compiler.plan.ColumnType.Kind.ARRAY) {
+      throw new CompileException(pos, "ordering by an array (" + type + ") is not supported yet");
+    }
   }
 
   private static long count(RexNode node, String clause, SqlPos pos) {

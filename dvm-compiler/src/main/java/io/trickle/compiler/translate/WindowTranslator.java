@@ -75,6 +75,7 @@ final class WindowTranslator {
           case LAST -> false;
           case UNSPECIFIED -> desc;
         };
+        SortTranslator.rejectArrayOrder(in, in.column(fc.getFieldIndex(), pos), pos);
         order.add(new SortKey(in.column(fc.getFieldIndex(), pos), desc, nullsFirst));
       }
       WindowFrame frame = frame(group);

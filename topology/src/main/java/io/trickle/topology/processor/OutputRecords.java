@@ -115,6 +115,12 @@ public final class OutputRecords {
       return NODES.textNode(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t));
     } else if (v instanceof Instant t) {
       return NODES.textNode(DateTimeFormatter.ISO_INSTANT.format(t));
+    } else if (v instanceof java.util.List<?> list) {
+      var array = NODES.arrayNode(list.size());
+      for (Object e : list) {
+        array.add(json(e));
+      }
+      return array;
     }
     throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
   }
@@ -136,6 +142,13 @@ public final class OutputRecords {
         case TIMESTAMP -> LocalDateTime.parse(node.asText());
         case TIMESTAMPTZ -> Instant.parse(node.asText());
         case TEXT -> node.asText();
+        case ARRAY -> {
+          Object[] out = new Object[node.size()];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = toValue(node.get(i), type.element());
+          }
+          yield java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
+        }
         default -> DebeziumJson.toValue(node, type);
       };
     } catch (java.time.DateTimeException e) {

@@ -41,6 +41,10 @@ public final class KeyCodec {
     if (v instanceof Double d && d == 0.0d) {
       return 0.0d;
     }
+    if (v instanceof List<?> list) {
+      // PostgreSQL's array equality compares elements with their own equality.
+      return list.stream().map(KeyCodec::normalize).collect(java.util.stream.Collectors.toList());
+    }
     return v;
   }
 }

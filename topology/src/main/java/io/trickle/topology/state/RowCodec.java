@@ -26,6 +26,8 @@ public final class RowCodec {
   private static final int TIME = 8;
   private static final int TIMESTAMP = 9;
   private static final int TIMESTAMPTZ = 10;
+  /** An array: element count, then each element as a value. */
+  private static final int ARRAY = 11;
 
   private RowCodec() {}
 
@@ -80,6 +82,11 @@ public final class RowCodec {
       w.writeByte(TIMESTAMP).writeLong(t.toEpochSecond(ZoneOffset.UTC)).writeInt(t.getNano());
     } else if (v instanceof Instant t) {
       w.writeByte(TIMESTAMPTZ).writeLong(t.getEpochSecond()).writeInt(t.getNano());
+    } else if (v instanceof java.util.List<?> list) {
+      w.writeByte(ARRAY).writeInt(list.size());
+      for (Object e : list) {
+        writeValue(w, e);
+      }
     } else {
       throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
     }
@@ -102,6 +109,14 @@ public final class RowCodec {
       case TIME -> LocalTime.ofNanoOfDay(r.readLong());
       case TIMESTAMP -> LocalDateTime.ofEpochSecond(r.readLong(), r.readInt(), ZoneOffset.UTC);
       case TIMESTAMPTZ -> Instant.ofEpochSecond(r.readLong(), r.readInt());
+      case ARRAY -> {
+        int n = r.readInt();
+        Object[] elements = new Object[n];
+        for (int i = 0; i < n; i++) {
+          elements[i] = readValue(r);
+        }
+        yield java.util.Collections.unmodifiableList(java.util.Arrays.asList(elements));
+      }
       default -> throw new IllegalArgumentException("unknown value tag " + tag);
     };
   }
