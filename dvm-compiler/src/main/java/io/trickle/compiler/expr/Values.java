@@ -5,7 +5,9 @@ import java.math.BigDecimal;
 /**
  * Runtime values: Boolean, Long (all integer kinds), BigDecimal (numeric), Double (real, double
  * precision), String (text; bpchar without trailing blanks), LocalDate, LocalTime,
- * LocalDateTime (timestamp), Instant (timestamptz).
+ * LocalDateTime (timestamp), Instant (timestamptz); an immutable java.util.List for a
+ * one-dimensional array (elements of the element kind's class, or null), encoded in the output
+ * topic as a JSON array of the elements' encodings.
  *
  * <p>Text compares by Unicode code point, which equals PostgreSQL's "C" collation (not a
  * linguistic collation such as en_US).
