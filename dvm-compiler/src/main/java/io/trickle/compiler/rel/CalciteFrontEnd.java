@@ -88,8 +88,8 @@ public final class CalciteFrontEnd {
   /** Parses the query without a catalog. */
   public static SqlNode parse(StreamTableDefinition def) {
     try {
-      return SqlParser.create(SetReturningSyntax.blankLateral(def.selectSql()), PARSER)
-          .parseQuery();
+      return SetReturningSyntax.parse(def.selectSql(),
+          sql -> SqlParser.create(sql, PARSER).parseQuery());
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -99,8 +99,7 @@ public final class CalciteFrontEnd {
   public RelRoot toRel() {
     SqlNode parsed;
     try {
-      parsed = SetReturningSyntax.makeLateral(
-          planner.parse(SetReturningSyntax.blankLateral(def.selectSql())));
+      parsed = SetReturningSyntax.parse(def.selectSql(), planner::parse);
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }

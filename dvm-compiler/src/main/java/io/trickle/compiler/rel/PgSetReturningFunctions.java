@@ -30,8 +30,36 @@ public final class PgSetReturningFunctions {
           opBinding.getTypeFactory().leastRestrictive(
               List.of(opBinding.getOperandType(0), opBinding.getOperandType(1)))));
 
+  /** Every set-returning function usable in FROM; add new ones here. */
+  private static final List<SqlFunction> FUNCTIONS = List.of(GENERATE_SERIES);
+
+  /**
+   * Suffix of the WITH ORDINALITY variant of a function: {@link SetReturningSyntax} renames the
+   * call, and the variant's row type has a trailing bigint ordinal column.
+   */
+  public static final String ORDINALITY_SUFFIX = "$ordinality";
+
   public static SqlOperatorTable instance() {
-    return SqlOperatorTables.of(List.of(GENERATE_SERIES));
+    List<SqlFunction> all = new java.util.ArrayList<>(FUNCTIONS);
+    for (SqlFunction f : FUNCTIONS) {
+      all.add(withOrdinality((SetReturning) f));
+    }
+    return SqlOperatorTables.of(all);
+  }
+
+  /** Whether {@code name} is a set-returning function declared here. */
+  public static boolean isSetReturning(String name) {
+    return FUNCTIONS.stream().anyMatch(f -> f.getName().equals(name));
+  }
+
+  private static SqlFunction withOrdinality(SetReturning f) {
+    return new SetReturning(f.getName() + ORDINALITY_SUFFIX, opBinding -> {
+      RelDataType row = f.getRowTypeInference().inferReturnType(opBinding);
+      RelDataTypeFactory types = opBinding.getTypeFactory();
+      return types.builder().addAll(row.getFieldList())
+          .add("ordinality", types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BIGINT))
+          .build();
+    });
   }
 
   static RelDataType oneColumn(SqlOperatorBinding opBinding, String name, RelDataType type) {

@@ -12,6 +12,7 @@ import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.RowKey;
 import io.trickle.compiler.plan.SetReturningOp;
 import io.trickle.compiler.plan.SqlPos;
+import io.trickle.compiler.rel.PgSetReturningFunctions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
@@ -149,21 +150,40 @@ final class SetReturningTranslator {
     if (!(scan.getCall() instanceof RexCall call)) {
       throw new CompileException(pos, "a table function is not supported yet");
     }
+    String name = call.getOperator().getName();
+    boolean ordinality = name.endsWith(PgSetReturningFunctions.ORDINALITY_SUFFIX);
+    if (ordinality) {
+      name = name.substring(0, name.length() - PgSetReturningFunctions.ORDINALITY_SUFFIX.length());
+    }
     List<Expr> args = new ArrayList<>();
     for (RexNode operand : call.getOperands()) {
       args.add(RexToExpr.translate(rexBuilder, correlated(operand), left, pos));
     }
-    SetFunctions.Resolved resolved = SetFunctions.resolve(call.getOperator().getName(), args, pos);
+    SetFunctions.Resolved resolved = SetFunctions.resolve(name, args, pos);
     List<Column> columns = new ArrayList<>(left.op().columns());
     List<String> names = scan.getRowType().getFieldNames();
     List<ColumnType> types = resolved.function().columnTypes();
     for (int i = 0; i < types.size(); i++) {
       columns.add(new Column(names.get(i), types.get(i)));
     }
+    if (ordinality) {
+      columns.add(new Column(names.get(types.size()), ColumnType.of(ColumnType.Kind.BIGINT)));
+    }
+    RowKey key = ordinality ? ordinalKey(left.op(), columns.size() - 1)
+        : key(left.op(), resolved.function().distinctRows(), types.size());
     SetReturningOp op = new SetReturningOp(ids.getAsInt(), pos, left.op(), resolved.function(),
-        resolved.args(), false, outer, columns, key(left.op(), resolved.function()
-            .distinctRows(), types.size()));
-    return left.concat(op, identity(types.size()));
+        resolved.args(), ordinality, outer, columns, key);
+    return left.concat(op, identity(columns.size() - left.op().columns().size()));
+  }
+
+  /** WITH ORDINALITY: the input key ++ the ordinal identify a row. */
+  private static RowKey ordinalKey(Op input, int ordinalColumn) {
+    if (!input.key().unique()) {
+      return RowKey.ROW_HASH;
+    }
+    List<Integer> cols = new ArrayList<>(input.key().columns());
+    cols.add(ordinalColumn);
+    return RowKey.of(cols);
   }
 
   private Bound unnest(Uncollect uncollect, boolean outer) {
@@ -183,12 +203,7 @@ final class SetReturningTranslator {
     if (ordinality) {
       columns.add(new Column(names.get(1), ColumnType.of(ColumnType.Kind.BIGINT)));
     }
-    RowKey key = RowKey.ROW_HASH;
-    if (ordinality && left.op().key().unique()) {
-      List<Integer> cols = new ArrayList<>(left.op().key().columns());
-      cols.add(columns.size() - 1);
-      key = RowKey.of(cols);
-    }
+    RowKey key = ordinality ? ordinalKey(left.op(), columns.size() - 1) : RowKey.ROW_HASH;
     SetReturningOp op = new SetReturningOp(ids.getAsInt(), pos, left.op(), function,
         List.of(array), ordinality, outer, columns, key);
     return left.concat(op, identity(columns.size() - left.op().columns().size()));
