@@ -56,6 +56,18 @@ class SetReturningCompileTest {
   }
 
   @Test
+  void withOrdinalityAddsABigintOrdinalAndKeysByIt() {
+    Plan plan = db.compile("select s.id, g.i, g.n from series s,\n  lateral generate_series(s.lo,"
+        + " s.hi) with ordinality as g(i, n)");
+    SetReturningOp op = srfs(plan).get(0);
+    assertThat(op.ordinality()).as("ordinality of%n%s", plan.explain()).isTrue();
+    assertThat(plan.columns().get(2).type().pgType()).as("ordinal type").isEqualTo("bigint");
+    assertThat(op.key().columns()).as("key: the source key ++ the ordinal")
+        .containsExactly(0, op.columns().size() - 1);
+    assertThat(plan.explain()).as("explain").contains("WITH ORDINALITY");
+  }
+
+  @Test
   void leftJoinLateralOnTrueKeepsEmptyRows() {
     Plan plan = db.compile("select s.id, g.i from series s left join lateral"
         + " generate_series(s.lo, s.hi) g(i) on true");

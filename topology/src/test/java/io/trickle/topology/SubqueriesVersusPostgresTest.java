@@ -212,6 +212,12 @@ class SubqueriesVersusPostgresTest {
   }
 
   @Property(tries = 5)
+  void seriesWithOrdinality(@ForAll("histories") List<List<Action>> epochs) throws Exception {
+    check("select l.id, g.i, g.n from l, generate_series(l.v, l.k, -1) with ordinality g(i, n)",
+        epochs);
+  }
+
+  @Property(tries = 5)
   void leftJoinLateralSeries(@ForAll("histories") List<List<Action>> epochs) throws Exception {
     check("select l.id, g.i from l left join lateral generate_series(1, l.v) g(i) on true",
         epochs);

@@ -60,6 +60,28 @@ public final class OutputRecords {
     return v.toString();
   }
 
+  /**
+   * A value for a PostgreSQL array column: the output topic's JSON array as an array literal
+   * ({@code {1,NULL,"a \"b\""}}), every element quoted except NULL; other values as {@link
+   * #sqlText}.
+   */
+  public static String sqlText(JsonNode v, String columnType) {
+    if (v == null || v.isNull() || !v.isArray() || !columnType.endsWith("[]")) {
+      return sqlText(v);
+    }
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < v.size(); i++) {
+      String e = sqlText(v.get(i));
+      sb.append(i == 0 ? "" : ",");
+      if (e == null) {
+        sb.append("NULL");
+      } else {
+        sb.append('"').append(e.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      }
+    }
+    return sb.append('}').toString();
+  }
+
   /** A 64-bit LSN in PostgreSQL's {@code pg_lsn} text form, {@code X/Y}. */
   public static String pgLsn(long lsn) {
     return Long.toHexString(lsn >>> 32).toUpperCase() + "/"

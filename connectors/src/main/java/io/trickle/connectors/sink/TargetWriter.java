@@ -128,7 +128,7 @@ final class TargetWriter {
     for (int i = 0; i < cols.size(); i++) {
       String col = cols.get(i);
       JsonNode v = value != null && value.has(col) ? value.get(col) : key.get(col);
-      String text = OutputRecords.sqlText(v);
+      String text = OutputRecords.sqlText(v, type(col));
       if (text == null) {
         ps.setNull(i + 1, Types.VARCHAR);
       } else {
@@ -172,11 +172,11 @@ final class TargetWriter {
     return new DeleteShape(cols, isNull);
   }
 
-  private static void bindNonNull(PreparedStatement ps, List<String> cols, JsonNode key)
+  private void bindNonNull(PreparedStatement ps, List<String> cols, JsonNode key)
       throws SQLException {
     int p = 1;
     for (String col : cols) {
-      String text = OutputRecords.sqlText(key.get(col));
+      String text = OutputRecords.sqlText(key.get(col), type(col));
       if (text != null) {
         ps.setString(p++, text);
       }

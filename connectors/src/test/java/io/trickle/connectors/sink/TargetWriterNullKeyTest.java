@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Target tables whose row key may hold NULLs (a NULL group), against a real PostgreSQL: exactly
  * one row per key including the NULL one, upserted and deleted like any other. Also the column
- * types whose text form the sink casts (uuid, jsonb).
+ * types whose text form the sink casts (uuid, jsonb), and array columns (the output topic's JSON
+ * arrays), as values and as keys.
  */
 class TargetWriterNullKeyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,6 +80,24 @@ class TargetWriterNullKeyTest {
     w.apply(c, changes(delete("{\"kind\":\"a\"}"), upsert("{\"kind\":null}", "{\"kind\":null,\"c\":3}")));
     assertThat(rows("public.by_kind")).as("delete of a non-null key, re-insert of the NULL group")
         .containsExactly("null|3");
+  }
+
+  @Test
+  void jsonArraysAreWrittenToArrayColumnsAndMatchedAsKeys() throws Exception {
+    ColumnType ints = ColumnType.array(INT);
+    ColumnType texts = ColumnType.array(TEXT);
+    create("public.by_array", List.of(new Column("k", ints), new Column("names", texts)),
+        RowKey.of(List.of(0)), version);
+    TargetWriter w = new TargetWriter(c, "public.by_array");
+    w.apply(c, changes(
+        upsert("{\"k\":[1,null]}", "{\"k\":[1,null],\"names\":[\"a \\\"q\\\" b\",null,\"{x,y}\",\"\\\\\"]}"),
+        upsert("{\"k\":[]}", "{\"k\":[],\"names\":null}")));
+    assertThat(rows("public.by_array")).as("arrays with NULLs, quotes, braces and backslashes")
+        .containsExactlyInAnyOrder("{1,NULL}|{\"a \\\"q\\\" b\",NULL,\"{x,y}\",\"\\\\\"}", "{}|null");
+    w.apply(c, changes(upsert("{\"k\":[1,null]}", "{\"k\":[1,null],\"names\":[]}"),
+        delete("{\"k\":[]}")));
+    assertThat(rows("public.by_array")).as("an array key is upserted and deleted by equality")
+        .containsExactly("{1,NULL}|{}");
   }
 
   @Test

@@ -74,6 +74,14 @@ final class Casts {
         default -> throw unsupported(f, Kind.UUID);
       };
       case JSONB -> JsonbCasts.toJsonb(f);
+      // Only casts that change nothing (nullability, the same element kind) are supported.
+      case ARRAY -> {
+        if (f != Kind.ARRAY || from.element().kind() != to.element().kind()
+            || to.element().precision() >= 0 || to.element().scale() >= 0) {
+          throw unsupported(f, Kind.ARRAY);
+        }
+        yield null;
+      }
     };
   }
 
@@ -199,6 +207,7 @@ final class Casts {
       case INTERVAL -> v -> v.toString();
       case UUID -> null;
       case JSONB -> v -> v.toString();
+      case ARRAY -> throw unsupported(from, Kind.TEXT);
     };
     UnaryOperator<Object> length = lengthLimit(to.pgType());
     if (length == null) {

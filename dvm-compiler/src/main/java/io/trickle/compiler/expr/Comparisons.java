@@ -62,6 +62,9 @@ final class Comparisons {
         case JSONB:
           // equality only: the translator rejects ordering comparisons of jsonb
           return (a, b) -> a.equals(b) ? 0 : 1;
+        case ARRAY:
+          // Equality only (the translator rejects ordering): PostgreSQL's array_eq.
+          return (a, b) -> Values.sameKey(a, b) ? 0 : 1;
         default:
           break;
       }

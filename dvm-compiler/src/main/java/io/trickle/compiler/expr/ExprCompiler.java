@@ -101,6 +101,14 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
       case SQRT, DIV -> MathFunctions.compile(call);
       case JSONB_GET, JSONB_GET_TEXT, JSONB_PATH, JSONB_PATH_TEXT, JSONB_TYPEOF,
           JSONB_ARRAY_LENGTH -> JsonbFunctions.compile(call, compileAll(args));
+      case ARRAY -> {
+        List<CompiledExpr> elements = new ArrayList<>();
+        for (Expr arg : args) {
+          elements.add(coerced(arg, type.element()));
+        }
+        yield ArrayFunctions.constructor(elements);
+      }
+      case CARDINALITY -> ArrayFunctions.cardinality(single(call));
     };
   }
 
@@ -182,6 +190,11 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
   private static void requireComparable(Expr.Call call) {
     Kind a = call.args().get(0).type().kind();
     Kind b = call.args().get(1).type().kind();
+    if (a == Kind.ARRAY && b == Kind.ARRAY && call.op() != Operator.EQUALS
+        && call.op() != Operator.NOT_EQUALS && call.op() != Operator.IS_DISTINCT_FROM
+        && call.op() != Operator.IS_NOT_DISTINCT_FROM) {
+      throw new IllegalArgumentException("arrays are only compared for equality: " + call);
+    }
     if (a != b && !(a.isNumeric() && b.isNumeric())) {
       throw new IllegalArgumentException("cannot compare " + a + " with " + b + ": " + call);
     }

@@ -67,5 +67,10 @@ public enum Operator {
   /** 1 arg: object, array, string, number, boolean or null. */
   JSONB_TYPEOF,
   /** 1 arg: element count of an array; an error for anything else. */
-  JSONB_ARRAY_LENGTH
+  JSONB_ARRAY_LENGTH,
+  // arrays (one-dimensional, lower bound 1)
+  /** ARRAY[a, b, ...]: n args, coerced to the result's element type; NULL elements kept. */
+  ARRAY,
+  /** cardinality(array): the number of elements (integer); NULL for a NULL array. */
+  CARDINALITY
 }

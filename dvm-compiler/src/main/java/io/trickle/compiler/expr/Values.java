@@ -5,7 +5,9 @@ import java.math.BigDecimal;
 /**
  * Runtime values: Boolean, Long (all integer kinds), BigDecimal (numeric), Double (real, double
  * precision), String (text; bpchar without trailing blanks), LocalDate, LocalTime,
- * LocalDateTime (timestamp), Instant (timestamptz).
+ * LocalDateTime (timestamp), Instant (timestamptz); an immutable java.util.List for a
+ * one-dimensional array (elements of the element kind's class, or null), encoded in the output
+ * topic as a JSON array of the elements' encodings.
  *
  * <p>Text compares by Unicode code point, which equals PostgreSQL's "C" collation (not a
  * linguistic collation such as en_US).
@@ -46,6 +48,18 @@ public final class Values {
     if (a instanceof PgInterval x && b instanceof PgInterval y) {
       return x.compareTo(y) == 0; // '1 mon' = '30 days', as PostgreSQL's interval_eq
     }
+    if (a instanceof java.util.List<?> x && b instanceof java.util.List<?> y) {
+      // PostgreSQL's array equality: same length, elements equal, NULL elements equal each other.
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!sameKey(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
     return a.equals(b);
   }
 
@@ -58,6 +72,13 @@ public final class Values {
   public static int keyHash(Object v) {
     if (v == null) {
       return 0;
+    }
+    if (v instanceof java.util.List<?> list) {
+      int h = 1;
+      for (Object e : list) {
+        h = 31 * h + keyHash(e);
+      }
+      return h;
     }
     if (v instanceof Long l) {
       return Long.hashCode(l);

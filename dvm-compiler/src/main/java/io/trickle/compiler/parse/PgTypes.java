@@ -7,6 +7,10 @@ import io.trickle.compiler.plan.ColumnType.Kind;
 public final class PgTypes {
   private PgTypes() {}
 
+  /** Element kinds of supported array columns. */
+  static final java.util.Set<Kind> ARRAY_ELEMENTS = java.util.EnumSet.of(Kind.BOOLEAN,
+      Kind.SMALLINT, Kind.INTEGER, Kind.BIGINT, Kind.NUMERIC, Kind.TEXT, Kind.DATE);
+
   /**
    * @param typeName {@code pg_type.typname}, e.g. {@code int4}
    * @param typmod {@code atttypmod}, -1 when absent
@@ -14,6 +18,13 @@ public final class PgTypes {
    * @return the type, or null if trickle does not support it yet
    */
   public static ColumnType of(String typeName, int typmod, String pgType) {
+    if (typeName.startsWith("_") && pgType.endsWith("[]")) {
+      // An array's typmod is its elements'; format_type spells it element + "[]".
+      ColumnType element = of(typeName.substring(1), typmod,
+          pgType.substring(0, pgType.length() - 2));
+      return element == null || !ARRAY_ELEMENTS.contains(element.kind()) ? null
+          : new ColumnType(Kind.ARRAY, -1, -1, pgType, element);
+    }
     return switch (typeName) {
       case "bool" -> new ColumnType(Kind.BOOLEAN, -1, -1, pgType);
       case "int2" -> new ColumnType(Kind.SMALLINT, -1, -1, pgType);

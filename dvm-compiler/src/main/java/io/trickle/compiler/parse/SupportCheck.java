@@ -38,6 +38,9 @@ public final class SupportCheck {
    * SQL's niladic date/time functions. They are stable in PostgreSQL, but its query tree names
    * no function for them, so the volatility check cannot see them.
    */
+  /** Array functions and the ARRAY[...] constructor (one-dimensional arrays). */
+  private static final Set<String> ARRAY_FUNCTIONS = Set.of("array_agg", "cardinality");
+
   private static final Set<String> CURRENT_TIME = Set.of("current_date", "current_time",
       "current_timestamp", "localtime", "localtimestamp");
   /** Window functions; {@link io.trickle.compiler.translate.WindowTranslator} checks the rest. */
@@ -191,7 +194,7 @@ public final class SupportCheck {
       case JOIN -> join((SqlJoin) node);
       case SELECT, ORDER_BY, UNION, INTERSECT, EXCEPT, WITH, VALUES -> query(node, false);
       case LATERAL -> lateral((SqlCall) node);
-      case UNNEST -> throw unsupported(node, "UNNEST is not supported yet");
+      case UNNEST -> collectionTable((SqlCall) node);
       case TABLESAMPLE -> throw unsupported(node, "TABLESAMPLE is not supported yet");
       case COLLECTION_TABLE -> collectionTable((SqlCall) node);
       default -> throw unsupported(node, node.getKind() + " in FROM is not supported yet");
@@ -200,7 +203,11 @@ public final class SupportCheck {
 
   /** A set-returning function in FROM; the translator knows which functions it supports. */
   private void collectionTable(SqlCall table) {
-    if (table.operand(0) instanceof SqlCall call) {
+    if (table.getKind() == SqlKind.UNNEST) {
+      for (SqlNode arg : table.getOperandList()) {
+        expr(arg);
+      }
+    } else if (table.operand(0) instanceof SqlCall call) {
       for (SqlNode arg : call.getOperandList()) {
         expr(arg);
       }
@@ -308,9 +315,6 @@ public final class SupportCheck {
       }
       default -> { }
     }
-    if ("array_agg".equalsIgnoreCase(call.getOperator().getName())) {
-      throw unsupported(node, "array_agg() is not supported yet: trickle has no array column type");
-    }
     String name = call.getOperator().getName();
     String lower = name.toLowerCase(Locale.ROOT);
     if (CURRENT_TIME.contains(lower)) {
@@ -332,11 +336,13 @@ public final class SupportCheck {
       return;
     }
     if (call.getOperator() instanceof SqlFunction || call.getKind() == SqlKind.OTHER_FUNCTION) {
-      if (!FUNCTIONS.contains(lower) && !SCALAR_FUNCTIONS.contains(lower)) {
+      if (!FUNCTIONS.contains(lower) && !SCALAR_FUNCTIONS.contains(lower)
+          && !ARRAY_FUNCTIONS.contains(lower)) {
         throw unsupported(node, "function " + name.toLowerCase(Locale.ROOT)
             + "() is not supported yet");
       }
-    } else if (!OPERATORS.contains(call.getKind())) {
+    } else if (!OPERATORS.contains(call.getKind())
+        && call.getKind() != SqlKind.ARRAY_VALUE_CONSTRUCTOR) {
       throw unsupported(node, "operator " + name + " is not supported yet");
     }
     if (call.getKind() == SqlKind.IN || call.getKind() == SqlKind.NOT_IN) {

@@ -29,6 +29,11 @@ public record AggCall(Kind kind, int arg, ColumnType type, String name, boolean 
     BOOL_AND, BOOL_OR,
     /** the group's ordered multiset of (order keys, value, delimiter), rendered on change. */
     STRING_AGG,
+    /**
+     * the group's ordered multiset of (order keys, value), NULL values included, rendered as an
+     * array on change (like STRING_AGG); NULL when no row is aggregated.
+     */
+    ARRAY_AGG,
     /** constant per grouping set: bit i set when the i-th argument is not grouped. */
     GROUPING;
 
@@ -76,7 +81,8 @@ public record AggCall(Kind kind, int arg, ColumnType type, String name, boolean 
 
   /** Keeps, per group, a multiset of values with counts (DISTINCT, or an ordered STRING_AGG). */
   public boolean needsValueSet() {
-    return kind == Kind.STRING_AGG || (distinct && !kind.needsSortedState());
+    return kind == Kind.STRING_AGG || kind == Kind.ARRAY_AGG
+        || (distinct && !kind.needsSortedState());
   }
 
   @Override

@@ -6,8 +6,9 @@ import java.util.Objects;
  * A column's type in the plan. {@code kind} drives evaluation and encoding; {@code pgType} is
  * PostgreSQL's own spelling ({@code format_type}), used verbatim when trickle creates the target
  * table. {@code precision}/{@code scale} are -1 where PostgreSQL has no typmod (plain numeric).
+ * {@code element} is the element type of an {@link Kind#ARRAY} and null for every other kind.
  */
-public record ColumnType(Kind kind, int precision, int scale, String pgType) {
+public record ColumnType(Kind kind, int precision, int scale, String pgType, ColumnType element) {
 
   /** Runtime representation of each kind is fixed; see {@link Kind#javaClass()}. */
   public enum Kind {
@@ -29,7 +30,13 @@ public record ColumnType(Kind kind, int precision, int scale, String pgType) {
     /** uuid: lower-case canonical text, whose code point order is PostgreSQL's uuid order. */
     UUID(String.class),
     /** jsonb: PostgreSQL's canonical form; equality only (its btree order is not reproduced). */
-    JSONB(io.trickle.compiler.expr.PgJsonb.class);
+    JSONB(io.trickle.compiler.expr.PgJsonb.class),
+    /**
+     * A one-dimensional PostgreSQL array (lower bound 1) of {@link ColumnType#element()}: an
+     * immutable {@code java.util.List} whose elements are that kind's values or null. Encoded in
+     * the output topic as a JSON array of the elements' encodings.
+     */
+    ARRAY(java.util.List.class);
 
     private final Class<?> javaClass;
 
@@ -53,6 +60,22 @@ public record ColumnType(Kind kind, int precision, int scale, String pgType) {
   public ColumnType {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(pgType, "pgType");
+    if ((kind == Kind.ARRAY) != (element != null)) {
+      throw new IllegalArgumentException("an element type is given exactly for arrays");
+    }
+  }
+
+  /** A scalar (non-array) type. */
+  public ColumnType(Kind kind, int precision, int scale, String pgType) {
+    this(kind, precision, scale, pgType, null);
+  }
+
+  /** An array of {@code element}, spelled as PostgreSQL does ({@code integer[]}). */
+  public static ColumnType array(ColumnType element) {
+    if (element.kind() == Kind.ARRAY) {
+      throw new IllegalArgumentException("arrays of arrays are multi-dimensional arrays");
+    }
+    return new ColumnType(Kind.ARRAY, -1, -1, element.pgType() + "[]", element);
   }
 
   public static ColumnType of(Kind kind) {
@@ -81,6 +104,8 @@ public record ColumnType(Kind kind, int precision, int scale, String pgType) {
       case INTERVAL -> "interval";
       case UUID -> "uuid";
       case JSONB -> "jsonb";
+      case ARRAY -> throw new IllegalArgumentException("an array type needs its element type;"
+          + " use ColumnType.array");
     };
   }
 

@@ -95,7 +95,7 @@ public final class CalciteFrontEnd {
    * definitions file.
    */
   static String calciteSyntax(String sql) {
-    return PgIntervalLiterals.rewrite(SetReturningSyntax.blankLateral(sql));
+    return PgIntervalLiterals.rewrite(sql);
   }
 
   /** Parses the query without a catalog. */
@@ -103,7 +103,8 @@ public final class CalciteFrontEnd {
     try {
       JsonbOperators jsonb = JsonbOperators.rewrite(
           DistinctOnScanner.scan(calciteSyntax(def.selectSql())).blanked(), def);
-      return jsonb.restore(SqlParser.create(jsonb.sql(), PARSER).parseQuery(), def);
+      return jsonb.restore(SetReturningSyntax.parse(jsonb.sql(),
+          sql -> SqlParser.create(sql, PARSER).parseQuery()), def);
     } catch (SqlParseException e) {
       throw parseError(def, e);
     }
@@ -119,7 +120,7 @@ public final class CalciteFrontEnd {
       SqlNode parsed;
       try {
         parsed = rewrites.apply(DistinctOnRewriter.rewrite(def, distinctOn, jsonb.restore(
-            SetReturningSyntax.makeLateral(planner.parse(jsonb.sql())), def)));
+            SetReturningSyntax.parse(jsonb.sql(), planner::parse), def)));
       } catch (SqlParseException e) {
         throw parseError(def, e);
       }

@@ -40,6 +40,8 @@ public final class CalciteTypes {
       case INTERVAL -> throw new IllegalArgumentException("no column has type interval");
       case UUID -> f.createSqlType(SqlTypeName.UUID);
       case JSONB -> jsonb(f);
+      case ARRAY -> f.createArrayType(
+          f.createTypeWithNullability(of(f, type.element()), true), -1);
     };
   }
 

@@ -43,9 +43,37 @@ public final class PgSetReturningFunctions {
       opBinding -> keyValue(opBinding,
           opBinding.getTypeFactory().createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)));
 
+  /** Every set-returning function usable in FROM; add new ones here. */
+  private static final List<SqlFunction> FUNCTIONS = List.of(GENERATE_SERIES, JSONB_ARRAY_ELEMENTS,
+      JSONB_ARRAY_ELEMENTS_TEXT, JSONB_EACH, JSONB_EACH_TEXT);
+
+  /**
+   * Suffix of the WITH ORDINALITY variant of a function: {@link SetReturningSyntax} renames the
+   * call, and the variant's row type has a trailing bigint ordinal column.
+   */
+  public static final String ORDINALITY_SUFFIX = "$ordinality";
+
   public static SqlOperatorTable instance() {
-    return SqlOperatorTables.of(List.of(GENERATE_SERIES, JSONB_ARRAY_ELEMENTS,
-        JSONB_ARRAY_ELEMENTS_TEXT, JSONB_EACH, JSONB_EACH_TEXT));
+    List<SqlFunction> all = new java.util.ArrayList<>(FUNCTIONS);
+    for (SqlFunction f : FUNCTIONS) {
+      all.add(withOrdinality((SetReturning) f));
+    }
+    return SqlOperatorTables.of(all);
+  }
+
+  /** Whether {@code name} is a set-returning function declared here. */
+  public static boolean isSetReturning(String name) {
+    return FUNCTIONS.stream().anyMatch(f -> f.getName().equals(name));
+  }
+
+  private static SqlFunction withOrdinality(SetReturning f) {
+    return new SetReturning(f.getName() + ORDINALITY_SUFFIX, opBinding -> {
+      RelDataType row = f.getRowTypeInference().inferReturnType(opBinding);
+      RelDataTypeFactory types = opBinding.getTypeFactory();
+      return types.builder().addAll(row.getFieldList())
+          .add("ordinality", types.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BIGINT))
+          .build();
+    });
   }
 
   private static RelDataType keyValue(SqlOperatorBinding opBinding, RelDataType value) {

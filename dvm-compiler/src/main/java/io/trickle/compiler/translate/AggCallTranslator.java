@@ -70,8 +70,7 @@ final class AggCallTranslator {
       case STRING_AGG, LISTAGG -> AggCall.Kind.STRING_AGG;
       case GROUPING -> AggCall.Kind.GROUPING;
       case SINGLE_VALUE -> AggCall.Kind.SINGLE_VALUE;
-      case ARRAY_AGG -> throw new CompileException(pos, "array_agg() is not supported yet:"
-          + " trickle has no array column type");
+      case ARRAY_AGG -> AggCall.Kind.ARRAY_AGG;
       default -> throw new CompileException(pos, "aggregate function " + fn
           + "() is not supported yet");
     };
@@ -95,7 +94,7 @@ final class AggCallTranslator {
     }
     List<AggCall.OrderKey> orderBy = new ArrayList<>();
     for (RelFieldCollation c : call.getCollation().getFieldCollations()) {
-      if (kind != AggCall.Kind.STRING_AGG) {
+      if (kind != AggCall.Kind.STRING_AGG && kind != AggCall.Kind.ARRAY_AGG) {
         // The other supported aggregates do not depend on input order; PostgreSQL ignores it.
         continue;
       }
@@ -108,6 +107,7 @@ final class AggCallTranslator {
       };
       int column = in.column(c.getFieldIndex(), pos);
       SortTranslator.rejectJsonbOrder(in.op().columns().get(column).type(), pos);
+      SortTranslator.rejectArrayOrder(in, column, pos);
       orderBy.add(new AggCall.OrderKey(column, descending, nullsFirst));
     }
     int arg = in.column(argFields.get(0), pos);

@@ -29,7 +29,9 @@ final class AggregateTypes {
         case REAL, DOUBLE -> ColumnType.of(Kind.DOUBLE);
         default -> null;
       };
-      case MIN, MAX -> in.kind() == Kind.BOOLEAN ? null : withoutTypmod(in);
+      // PostgreSQL orders arrays element by element; trickle does not order arrays yet.
+      case MIN, MAX -> in.kind() == Kind.BOOLEAN || in.kind() == Kind.ARRAY ? null
+          : withoutTypmod(in);
       // A scalar subquery keeps its column's type, typmod included.
       case SINGLE_VALUE -> in;
       // numeric_accum / float8_accum: exact numeric for integers and numeric, else double.
@@ -41,6 +43,8 @@ final class AggregateTypes {
       case BOOL_AND, BOOL_OR -> in.kind() == Kind.BOOLEAN ? ColumnType.of(Kind.BOOLEAN) : null;
       case STRING_AGG -> in.kind() == Kind.TEXT ? ColumnType.of(Kind.TEXT) : null;
       case GROUPING -> ColumnType.of(Kind.INTEGER);
+      case ARRAY_AGG -> ArrayCalls.ELEMENTS.contains(in.kind())
+          ? ColumnType.array(withoutTypmod(in)) : null;
     };
   }
 

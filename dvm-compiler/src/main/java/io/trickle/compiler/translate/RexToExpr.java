@@ -100,6 +100,7 @@ final class RexToExpr implements RexVisitor<Expr> {
       case INTERVAL -> throw new IllegalStateException("interval literals are handled above");
       case UUID -> io.trickle.compiler.expr.PgUuid.parse(String.valueOf(lit.getValue()));
       case JSONB -> throw unsupported("jsonb literals are not supported yet");
+      case ARRAY -> throw unsupported("array literals are not supported yet (write ARRAY[...])");
     };
     return new Expr.Literal(value, type);
   }
@@ -170,6 +171,10 @@ final class RexToExpr implements RexVisitor<Expr> {
       case COALESCE:
         return coalesce(call);
       default:
+        Expr array = ArrayCalls.translate(call, node -> node.accept(this), pos);
+        if (array != null) {
+          return array;
+        }
         Expr scalar = scalarCalls().translate(call);
         if (scalar == null) {
           throw unsupported(describe(call) + " is not supported yet");
@@ -305,6 +310,13 @@ final class RexToExpr implements RexVisitor<Expr> {
         && op != Operator.IS_DISTINCT_FROM && op != Operator.IS_NOT_DISTINCT_FROM) {
       throw unsupported("ordering jsonb values (" + call.getOperator().getName() + ") is not"
           + " supported: PostgreSQL orders jsonb strings by collation");
+    }
+    if (common == Kind.ARRAY && (op != Operator.EQUALS && op != Operator.NOT_EQUALS
+        && op != Operator.IS_DISTINCT_FROM && op != Operator.IS_NOT_DISTINCT_FROM
+        || left.type().element().kind() != right.type().element().kind())) {
+      throw unsupported("comparing arrays other than = / <> / IS [NOT] DISTINCT FROM between"
+          + " arrays of one element type is not supported yet (" + left.type() + " vs "
+          + right.type() + ")");
     }
     if (common == Kind.TIMESTAMPTZ && left.type().kind() != right.type().kind()) {
       throw unsupported("comparing " + left.type() + " with " + right.type() + " depends on the"

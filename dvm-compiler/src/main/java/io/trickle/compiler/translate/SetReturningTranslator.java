@@ -2,6 +2,8 @@ package io.trickle.compiler.translate;
 
 import io.trickle.compiler.CompileException;
 import io.trickle.compiler.expr.Expr;
+import io.trickle.compiler.expr.SetFunction;
+import io.trickle.compiler.expr.Unnest;
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.ColumnType;
 import io.trickle.compiler.plan.FilterOp;
@@ -10,12 +12,15 @@ import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.RowKey;
 import io.trickle.compiler.plan.SetReturningOp;
 import io.trickle.compiler.plan.SqlPos;
+import io.trickle.compiler.rel.PgSetReturningFunctions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.TableFunctionScan;
+import org.apache.calcite.rel.core.Uncollect;
+import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rex.RexBuilder;
@@ -54,7 +59,17 @@ final class SetReturningTranslator {
     while (r instanceof LogicalFilter || r instanceof LogicalProject) {
       r = r.getInput(0);
     }
-    return r instanceof TableFunctionScan scan && scan.getInputs().isEmpty();
+    return r instanceof TableFunctionScan scan && scan.getInputs().isEmpty()
+        || r instanceof Uncollect u && unnestArgs(u) != null;
+  }
+
+  /** UNNEST's arrays: Calcite projects them from a one-row VALUES below Uncollect. */
+  private static List<RexNode> unnestArgs(Uncollect uncollect) {
+    if (uncollect.getInput() instanceof LogicalProject p
+        && p.getInput() instanceof LogicalValues v && v.getTuples().size() == 1) {
+      return p.getProjects();
+    }
+    return null;
   }
 
   /**
@@ -65,7 +80,7 @@ final class SetReturningTranslator {
   static Bound translate(RexBuilder rexBuilder, IntSupplier ids, SqlPos pos, Bound left,
       RelNode right, CorrelationId correlation, boolean outer) {
     SetReturningTranslator t = new SetReturningTranslator(rexBuilder, ids, pos, left, correlation);
-    if (outer && !(right instanceof TableFunctionScan)) {
+    if (outer && !(right instanceof TableFunctionScan || right instanceof Uncollect)) {
       throw new CompileException(pos, "LEFT JOIN LATERAL with a set-returning function is"
           + " supported only with ON true");
     }
@@ -101,6 +116,9 @@ final class SetReturningTranslator {
     if (rel instanceof TableFunctionScan scan) {
       return scan(scan, outer);
     }
+    if (rel instanceof Uncollect uncollect) {
+      return unnest(uncollect, outer);
+    }
     if (rel instanceof LogicalFilter filter) {
       Bound in = right(filter.getInput(), false);
       Expr predicate = RexToExpr.translate(rexBuilder, shift(filter.getCondition()), in, pos);
@@ -132,21 +150,63 @@ final class SetReturningTranslator {
     if (!(scan.getCall() instanceof RexCall call)) {
       throw new CompileException(pos, "a table function is not supported yet");
     }
+    String name = call.getOperator().getName();
+    boolean ordinality = name.endsWith(PgSetReturningFunctions.ORDINALITY_SUFFIX);
+    if (ordinality) {
+      name = name.substring(0, name.length() - PgSetReturningFunctions.ORDINALITY_SUFFIX.length());
+    }
     List<Expr> args = new ArrayList<>();
     for (RexNode operand : call.getOperands()) {
       args.add(RexToExpr.translate(rexBuilder, correlated(operand), left, pos));
     }
-    SetFunctions.Resolved resolved = SetFunctions.resolve(call.getOperator().getName(), args, pos);
+    SetFunctions.Resolved resolved = SetFunctions.resolve(name, args, pos);
     List<Column> columns = new ArrayList<>(left.op().columns());
     List<String> names = scan.getRowType().getFieldNames();
     List<ColumnType> types = resolved.function().columnTypes();
     for (int i = 0; i < types.size(); i++) {
       columns.add(new Column(names.get(i), types.get(i)));
     }
+    if (ordinality) {
+      columns.add(new Column(names.get(types.size()), ColumnType.of(ColumnType.Kind.BIGINT)));
+    }
+    RowKey key = ordinality ? ordinalKey(left.op(), columns.size() - 1)
+        : key(left.op(), resolved.function().distinctRows(), types.size());
     SetReturningOp op = new SetReturningOp(ids.getAsInt(), pos, left.op(), resolved.function(),
-        resolved.args(), false, outer, columns, key(left.op(), resolved.function()
-            .distinctRows(), types.size()));
-    return left.concat(op, identity(types.size()));
+        resolved.args(), ordinality, outer, columns, key);
+    return left.concat(op, identity(columns.size() - left.op().columns().size()));
+  }
+
+  /** WITH ORDINALITY: the input key ++ the ordinal identify a row. */
+  private static RowKey ordinalKey(Op input, int ordinalColumn) {
+    if (!input.key().unique()) {
+      return RowKey.ROW_HASH;
+    }
+    List<Integer> cols = new ArrayList<>(input.key().columns());
+    cols.add(ordinalColumn);
+    return RowKey.of(cols);
+  }
+
+  private Bound unnest(Uncollect uncollect, boolean outer) {
+    List<RexNode> arrays = unnestArgs(uncollect);
+    if (arrays.size() != 1) {
+      throw new CompileException(pos, "unnest with more than one array is not supported yet");
+    }
+    Expr array = RexToExpr.translate(rexBuilder, correlated(arrays.get(0)), left, pos);
+    if (array.type().kind() != ColumnType.Kind.ARRAY) {
+      throw new CompileException(pos, "unnest over " + array.type() + " is not supported yet");
+    }
+    SetFunction function = new Unnest(array.type().element());
+    boolean ordinality = uncollect.withOrdinality;
+    List<Column> columns = new ArrayList<>(left.op().columns());
+    List<String> names = uncollect.getRowType().getFieldNames();
+    columns.add(new Column(names.get(0), array.type().element()));
+    if (ordinality) {
+      columns.add(new Column(names.get(1), ColumnType.of(ColumnType.Kind.BIGINT)));
+    }
+    RowKey key = ordinality ? ordinalKey(left.op(), columns.size() - 1) : RowKey.ROW_HASH;
+    SetReturningOp op = new SetReturningOp(ids.getAsInt(), pos, left.op(), function,
+        List.of(array), ordinality, outer, columns, key);
+    return left.concat(op, identity(columns.size() - left.op().columns().size()));
   }
 
   /** Input key ++ produced columns identify a row when one call never repeats a row. */

@@ -40,6 +40,7 @@ final class SortTranslator {
   static TopKOp.SortKey sortKey(RelFieldCollation fc, Bound in, SqlPos pos) {
     int column = in.column(fc.getFieldIndex(), pos);
     rejectJsonbOrder(in.op().columns().get(column).type(), pos);
+    rejectArrayOrder(in, column, pos);
     boolean descending = fc.getDirection().isDescending();
     boolean nullsFirst = switch (fc.nullDirection) {
       case FIRST -> true;
@@ -55,6 +56,14 @@ final class SortTranslator {
     if (type.kind() == io.trickle.compiler.plan.ColumnType.Kind.JSONB) {
       throw new CompileException(pos, "ordering by a jsonb value (ORDER BY, min, max) is not"
           + " supported: PostgreSQL orders jsonb strings by collation");
+    }
+  }
+
+  /** PostgreSQL orders arrays element by element; trickle does not implement that order yet. */
+  static void rejectArrayOrder(Bound in, int column, SqlPos pos) {
+    var type = in.op().columns().get(column).type();
+    if (type.kind() == io.trickle.compiler.plan.ColumnType.Kind.ARRAY) {
+      throw new CompileException(pos, "ordering by an array (" + type + ") is not supported yet");
     }
   }
 

@@ -16,12 +16,19 @@ final class TypeMapper {
 
   /** The type of a computed value, or null if the type is not supported. */
   static ColumnType exprType(RelDataType t) {
+    if (t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY) {
+      ColumnType element = t.getComponentType() == null ? null : exprType(t.getComponentType());
+      return element == null || element.kind() == Kind.ARRAY ? null : ColumnType.array(element);
+    }
     Kind kind = kindOf(t);
     return kind == null ? null : ColumnType.of(kind);
   }
 
   /** The type a CAST converts to, keeping typmods PostgreSQL would apply. */
   static ColumnType castTarget(RelDataType t) {
+    if (t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY) {
+      return exprType(t);
+    }
     Kind kind = kindOf(t);
     if (kind == null) {
       return null;

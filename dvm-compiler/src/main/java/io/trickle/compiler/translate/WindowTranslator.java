@@ -78,6 +78,7 @@ final class WindowTranslator {
         };
         int column = in.column(fc.getFieldIndex(), pos);
         SortTranslator.rejectJsonbOrder(in.op().columns().get(column).type(), pos);
+        SortTranslator.rejectArrayOrder(in, column, pos);
         order.add(new SortKey(column, desc, nullsFirst));
       }
       WindowFrame frame = frame(group, order, op.columns());

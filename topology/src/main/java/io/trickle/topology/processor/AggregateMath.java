@@ -59,7 +59,7 @@ final class AggregateMath {
       case SUM -> acc.nonNull[i] == 0 || acc.sums[i] == null ? null : asType(displayed(acc, i), agg.type());
       case AVG -> acc.nonNull[i] == 0 || acc.sums[i] == null ? null
           : average(displayed(acc, i), acc.nonNull[i], agg.type());
-      case MIN, MAX, STRING_AGG -> acc.extremes[i];
+      case MIN, MAX, STRING_AGG, ARRAY_AGG -> acc.extremes[i];
       case SINGLE_VALUE -> singleValue(acc, i);
       case STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP -> VarianceMath.result(acc, i, agg);
       case BOOL_AND -> acc.nonNull[i] <= 0 ? null : ((Long) acc.sums[i]) == acc.nonNull[i];

@@ -141,7 +141,7 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
       for (int i = 0; i < aggs.size(); i++) {
         AggCall agg = aggs.get(i);
         if (passes[i] && agg.distinct() && agg.kind() != AggCall.Kind.STRING_AGG
-            && row[agg.arg()] != null) {
+            && agg.kind() != AggCall.Kind.ARRAY_AGG && row[agg.arg()] != null) {
           distinctDelta[i] = previewDistinct(groupKey, i, row[agg.arg()], w);
           AggregateMath.add(acc, i, agg, row[agg.arg()], distinctDelta[i]);
         }
@@ -170,6 +170,11 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
             valueSets.addOrdered(groupKey, i, agg, row, w);
             acc.extremes[i] = valueSets.render(groupKey, i, agg.distinct());
           }
+        } else if (agg.kind() == AggCall.Kind.ARRAY_AGG) {
+          // Unlike STRING_AGG, ARRAY_AGG keeps NULL inputs as elements.
+          acc.nonNull[i] += w;
+          valueSets.addOrdered(groupKey, i, agg, row, w);
+          acc.extremes[i] = valueSets.renderArray(groupKey, i, agg.distinct());
         } else if (agg.distinct() && row[agg.arg()] != null) {
           valueSets.addDistinct(groupKey, i, row[agg.arg()], w);
         }

@@ -41,10 +41,10 @@ final class AggregateValueSets {
     return stored == null ? 0 : new ByteReader(stored).readLong();
   }
 
-  /** Adds {@code weight} copies of a STRING_AGG input (value non-NULL). */
+  /** Adds {@code weight} copies of a STRING_AGG (value non-NULL) or ARRAY_AGG input. */
   void addOrdered(byte[] groupKey, int agg, AggCall call, Object[] row, long weight) {
     Object value = row[call.arg()];
-    Object delimiter = row[call.extraArgs().get(0)];
+    Object delimiter = call.extraArgs().isEmpty() ? null : row[call.extraArgs().get(0)];
     ByteWriter w = new ByteWriter(32);
     if (call.orderBy().isEmpty()) {
       // PostgreSQL's order is unspecified here; trickle's is the values' code point order.
@@ -80,6 +80,26 @@ final class AggregateValueSets {
       }
     }
     return sb == null ? null : sb.toString();
+  }
+
+  /**
+   * The group's ARRAY_AGG value: entries in order, each repeated by its count unless DISTINCT;
+   * null when there are none.
+   */
+  java.util.List<Object> renderArray(byte[] groupKey, int agg, boolean distinct) {
+    java.util.List<Object> out = new java.util.ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(groupKey, agg),
+        bound(groupKey, agg + 1))) {
+      while (it.hasNext()) {
+        ByteReader r = new ByteReader(it.next().value);
+        long count = r.readLong();
+        Object[] entry = RowCodec.readRow(r);
+        for (long c = distinct ? Math.min(count, 1) : count; c > 0; c--) {
+          out.add(entry[0]);
+        }
+      }
+    }
+    return out.isEmpty() ? null : java.util.Collections.unmodifiableList(out);
   }
 
   /** Returns the counts before and after. */

@@ -63,10 +63,23 @@ public final class DebeziumJson {
         // io.debezium.data.Uuid and io.debezium.data.Json: PostgreSQL's output text.
         case UUID -> io.trickle.compiler.expr.PgUuid.parse(node.asText());
         case JSONB -> io.trickle.compiler.expr.PgJsonb.parse(node.asText());
+        case ARRAY -> array(node, type.element());
       };
     } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {
       throw new EvalException("22P02", "invalid " + type + " value from Debezium: " + node);
     }
+  }
+
+  /** Debezium sends a one-dimensional array as a JSON array of its elements' encodings. */
+  private static java.util.List<Object> array(JsonNode node, ColumnType element) {
+    if (!node.isArray()) {
+      throw new NumberFormatException("not a JSON array");
+    }
+    Object[] out = new Object[node.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = toValue(node.get(i), element);
+    }
+    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
   }
 
   private static LocalDateTime micros(long micros) {

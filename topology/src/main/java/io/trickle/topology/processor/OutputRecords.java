@@ -121,6 +121,12 @@ public final class OutputRecords {
     } else if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
       // jsonb travels as its text, as Debezium sends it; the sink casts it back to jsonb.
       return NODES.textNode(j.toString());
+    } else if (v instanceof java.util.List<?> list) {
+      var array = NODES.arrayNode(list.size());
+      for (Object e : list) {
+        array.add(json(e));
+      }
+      return array;
     }
     throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
   }
@@ -143,6 +149,13 @@ public final class OutputRecords {
         case TIMESTAMPTZ -> Instant.parse(node.asText());
         case TEXT -> node.asText();
         case INTERVAL -> io.trickle.compiler.expr.PgIntervalInput.parse(node.asText());
+        case ARRAY -> {
+          Object[] out = new Object[node.size()];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = toValue(node.get(i), type.element());
+          }
+          yield java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
+        }
         default -> DebeziumJson.toValue(node, type);
       };
     } catch (java.time.DateTimeException | IllegalArgumentException e) {

@@ -47,6 +47,10 @@ public final class KeyCodec {
     if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
       return j.normalized(); // jsonb numbers compare by value, as numerics do
     }
+    if (v instanceof List<?> list) {
+      // PostgreSQL's array equality compares elements with their own equality.
+      return list.stream().map(KeyCodec::normalize).collect(java.util.stream.Collectors.toList());
+    }
     return v;
   }
 }

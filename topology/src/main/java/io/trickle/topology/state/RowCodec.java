@@ -31,6 +31,8 @@ public final class RowCodec {
   private static final int INTERVAL = 32;
   /** Distinct from the tags of other value kinds (arrays: 11, intervals: 32). */
   private static final int JSONB = 40;
+  /** An array: element count, then each element as a value. */
+  private static final int ARRAY = 11;
 
   private RowCodec() {}
 
@@ -89,6 +91,11 @@ public final class RowCodec {
       w.writeByte(INTERVAL).writeInt(i.months()).writeInt(i.days()).writeLong(i.micros());
     } else if (v instanceof io.trickle.compiler.expr.PgJsonb j) {
       w.writeByte(JSONB).writeLengthPrefixed(j.toString().getBytes(StandardCharsets.UTF_8));
+    } else if (v instanceof java.util.List<?> list) {
+      w.writeByte(ARRAY).writeInt(list.size());
+      for (Object e : list) {
+        writeValue(w, e);
+      }
     } else {
       throw new IllegalArgumentException("not a runtime value: " + v.getClass().getName());
     }
@@ -114,6 +121,14 @@ public final class RowCodec {
       case INTERVAL -> new PgInterval(r.readInt(), r.readInt(), r.readLong());
       case JSONB -> io.trickle.compiler.expr.PgJsonb.parse(
           new String(r.readLengthPrefixed(), StandardCharsets.UTF_8));
+      case ARRAY -> {
+        int n = r.readInt();
+        Object[] elements = new Object[n];
+        for (int i = 0; i < n; i++) {
+          elements[i] = readValue(r);
+        }
+        yield java.util.Collections.unmodifiableList(java.util.Arrays.asList(elements));
+      }
       default -> throw new IllegalArgumentException("unknown value tag " + tag);
     };
   }

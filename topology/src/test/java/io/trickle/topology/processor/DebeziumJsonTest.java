@@ -48,4 +48,20 @@ class DebeziumJsonTest {
     assertThat(row[1].toString()).as("the exact jsonb text survives the state codec")
         .isEqualTo(j.toString());
   }
+
+  @Test
+  void arraysArriveAsJsonArraysOfTheirElementEncodings() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    ColumnType numerics = ColumnType.array(ColumnType.of(ColumnType.Kind.NUMERIC));
+    assertThat(DebeziumJson.toValue(m.readTree("[\"1.50\",null,\"-2\"]"), numerics))
+        .as("numeric[] with decimal.handling.mode=string")
+        .isEqualTo(java.util.Arrays.asList(new java.math.BigDecimal("1.50"), null,
+            new java.math.BigDecimal("-2")));
+    ColumnType dates = ColumnType.array(ColumnType.of(ColumnType.Kind.DATE));
+    assertThat(DebeziumJson.toValue(m.readTree("[19753]"), dates)).as("date[] as epoch days")
+        .isEqualTo(java.util.List.of(java.time.LocalDate.of(2024, 1, 31)));
+    assertThat(OutputRecords.json(DebeziumJson.toValue(m.readTree("[1,null]"),
+        ColumnType.array(ColumnType.of(ColumnType.Kind.INTEGER)))).toString())
+        .as("output encoding").isEqualTo("[1,null]");
+  }
 }

@@ -132,6 +132,18 @@ class CodecTest {
     return net.jqwik.api.Arbitraries.integers().between(-100_000, 100_000);
   }
 
+  @Property(tries = 100)
+  void arraysRoundTripAndKeyByElementEquality(@ForAll("numerics") BigDecimal d,
+      @ForAll("texts") String s) {
+    java.util.List<Object> array = java.util.Arrays.asList(d, null, 7L);
+    Object[] row = {array, java.util.Arrays.asList(s, null), java.util.List.of()};
+    assertThat(RowCodec.decode(RowCodec.encode(row))).as("round trip with NULL elements")
+        .containsExactly(row);
+    java.util.List<Object> wider = java.util.Arrays.asList(d.setScale(d.scale() + 2), null, 7L);
+    assertThat(KeyCodec.encode(new Object[] {array}, new int[] {0})).as("array keys compare"
+        + " elements by value").isEqualTo(KeyCodec.encode(new Object[] {wider}, new int[] {0}));
+  }
+
   private static boolean isSurrogate(int codePoint) {
     return codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE;
   }
