@@ -34,11 +34,16 @@ public final class OutputRecords {
 
   private OutputRecords() {}
 
-  /** Row-key columns by name; {} for a single-row table. */
+  /**
+   * Row-key columns by name; {} for a single-row table. A jsonb key is written in its normalised
+   * form: {@code 1} and {@code 1.0} are one jsonb key, and a row whose key changes only between
+   * such spellings must keep its Kafka key, or the old one would never get its tombstone.
+   */
   public static byte[] key(Object[] row, List<Column> columns, List<Integer> keyColumns) {
     ObjectNode key = NODES.objectNode();
     for (int c : keyColumns) {
-      key.set(columns.get(c).name(), json(row[c]));
+      Object v = row[c] instanceof io.trickle.compiler.expr.PgJsonb j ? j.normalized() : row[c];
+      key.set(columns.get(c).name(), json(v));
     }
     return bytes(key);
   }

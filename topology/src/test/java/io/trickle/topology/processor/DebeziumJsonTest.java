@@ -47,6 +47,13 @@ class DebeziumJsonTest {
     assertThat(row).as("state codec round trip").containsExactly(u, j);
     assertThat(row[1].toString()).as("the exact jsonb text survives the state codec")
         .isEqualTo(j.toString());
+    java.util.List<io.trickle.compiler.plan.Column> columns =
+        java.util.List.of(new io.trickle.compiler.plan.Column("v", jsonb));
+    assertThat(OutputRecords.key(new Object[] {io.trickle.compiler.expr.PgJsonb.parse("{\"n\": 1}")},
+        columns, java.util.List.of(0)))
+        .as("1 and 1.0 are one jsonb key, so one Kafka key")
+        .isEqualTo(OutputRecords.key(new Object[] {io.trickle.compiler.expr.PgJsonb.parse("{\"n\": 1.0}")},
+            columns, java.util.List.of(0)));
   }
 
   @Test
