@@ -121,9 +121,29 @@ public final class JoinOp extends Op implements Stateful {
     return sb.toString();
   }
 
+  /**
+   * Whether one side's changes wait for the epoch marker: a single-row input (a global aggregate,
+   * such as a scalar subquery's) changes on almost every change of its own input, and each of its
+   * changes re-joins the whole other side. Applied once per epoch, with its net change, the join
+   * does that work once. Any order of applying the two sides' changes gives the same net output,
+   * so holding one side back is exact.
+   */
+  public boolean defers(boolean leftSide) {
+    Op own = leftSide ? left() : right();
+    Op other = leftSide ? right() : left();
+    return own.key().equals(RowKey.SINGLE_ROW) && !other.key().equals(RowKey.SINGLE_ROW);
+  }
+
+  /** The store holding a deferred side's changes until the marker. */
+  public String pendingStoreName() {
+    return name() + "-pending";
+  }
+
   @Override
   public List<String> storeNames() {
-    return List.of(name() + "-left", name() + "-right");
+    return defers(true) || defers(false)
+        ? List.of(name() + "-left", name() + "-right", pendingStoreName())
+        : List.of(name() + "-left", name() + "-right");
   }
 
   @Override

@@ -73,8 +73,11 @@ public final class JoinProcessorSupplier implements ProcessorSupplier<Object, Ms
   }
 
   public static Set<StoreBuilder<?>> storesOf(JoinOp op) {
-    return Set.of(StateStores.persistent(op.storeNames().get(0)),
-        StateStores.persistent(op.storeNames().get(1)));
+    Set<StoreBuilder<?>> stores = new java.util.HashSet<>();
+    for (String name : op.storeNames()) {
+      stores.add(StateStores.persistent(name));
+    }
+    return stores;
   }
 
   @Override
@@ -98,8 +101,11 @@ public final class JoinProcessorSupplier implements ProcessorSupplier<Object, Ms
     private final int rightWidth = op.right().columns().size();
     private final boolean ownCounts = counts(side);
     private final boolean otherCounts = counts(side.other());
+    private final boolean deferred = op.defers(side == Side.LEFT);
     private KeyValueStore<Bytes, byte[]> own;
     private KeyValueStore<Bytes, byte[]> other;
+    /** A deferred side's net changes of the open epoch: encoded row → summed weight. */
+    private KeyValueStore<Bytes, byte[]> pending;
 
     JoinProcessor() {
       super(op, processorName(op, side));
@@ -109,12 +115,44 @@ public final class JoinProcessorSupplier implements ProcessorSupplier<Object, Ms
     protected void openOperator() {
       own = store(op.storeNames().get(side == Side.LEFT ? 0 : 1));
       other = store(op.storeNames().get(side == Side.LEFT ? 1 : 0));
+      if (deferred) {
+        pending = store(op.pendingStoreName());
+      }
     }
 
     @Override
     protected void onChange(Msg.Change change, Record<Object, Msg> record) {
-      Object[] row = change.row();
-      long w = change.weight();
+      if (deferred) {
+        Bytes key = Bytes.wrap(RowCodec.encode(change.row()));
+        byte[] stored = pending.get(key);
+        long w = (stored == null ? 0 : StateStores.readLong(stored)) + change.weight();
+        if (w == 0) {
+          pending.delete(key);
+        } else {
+          pending.put(key, StateStores.longBytes(w));
+        }
+        return;
+      }
+      apply(change.row(), change.weight(), record);
+    }
+
+    /** The deferred side applies its epoch's net changes, then passes the marker on. */
+    @Override
+    protected void onMarker(Msg.Marker marker, Record<Object, Msg> record) {
+      if (deferred) {
+        List<KeyValue<Bytes, byte[]>> changes = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = pending.all()) {
+          it.forEachRemaining(changes::add);
+        }
+        for (KeyValue<Bytes, byte[]> c : changes) {
+          pending.delete(c.key);
+          apply(RowCodec.decode(c.key.get()), StateStores.readLong(c.value), record);
+        }
+      }
+      super.onMarker(marker, record);
+    }
+
+    private void apply(Object[] row, long w, Record<Object, Msg> record) {
       byte[] joinKey = KeyCodec.encodeNullRejecting(row, ownKeys);
       if (joinKey == null) {
         // NULL = anything is never true: this row can never join, only its unmatched solo row counts.
