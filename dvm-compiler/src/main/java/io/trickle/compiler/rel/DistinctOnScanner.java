@@ -124,24 +124,21 @@ public final class DistinctOnScanner {
         continue;
       }
       if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int nl = sql.indexOf('\n', i);
-        i = nl < 0 ? n : nl + 1;
+        i = SqlLexemes.lineCommentEnd(sql, i);
         continue;
       }
       if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        i = blockCommentEnd(sql, i);
+        i = SqlLexemes.blockCommentEnd(sql, i);
         continue;
       }
       if (c == '\'') {
-        i = quotedEnd(sql, i, '\'', false);
+        i = SqlLexemes.quotedEnd(sql, i, '\'', false);
         out.add(new Token("'", start, i));
       } else if (c == '"') {
-        i = quotedEnd(sql, i, '"', false);
+        i = SqlLexemes.quotedEnd(sql, i, '"', false);
         out.add(new Token("\"", start, i));
-      } else if (c == '$' && dollarTag(sql, i) != null) {
-        String tag = dollarTag(sql, i);
-        int close = sql.indexOf(tag, i + tag.length());
-        i = close < 0 ? n : close + tag.length();
+      } else if (c == '$' && SqlLexemes.dollarTag(sql, i) != null) {
+        i = SqlLexemes.dollarQuotedEnd(sql, i, SqlLexemes.dollarTag(sql, i));
         out.add(new Token("$", start, i));
       } else if (Character.isLetter(c) || c == '_') {
         while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_'
@@ -151,7 +148,7 @@ public final class DistinctOnScanner {
         String word = sql.substring(start, i).toLowerCase(Locale.ROOT);
         if (i < n && sql.charAt(i) == '\'') {
           // E'...' takes backslash escapes; B'..', X'..', N'..' and U&'..' do not need them.
-          i = quotedEnd(sql, i, '\'', word.equals("e"));
+          i = SqlLexemes.quotedEnd(sql, i, '\'', word.equals("e"));
           out.add(new Token("'", start, i));
         } else {
           out.add(new Token(word, start, i));
@@ -162,58 +159,5 @@ public final class DistinctOnScanner {
       }
     }
     return out;
-  }
-
-  /** The offset after the closing quote; a doubled quote (or, with escapes, \x) stays inside. */
-  private static int quotedEnd(String sql, int open, char quote, boolean backslashEscapes) {
-    int i = open + 1;
-    while (i < sql.length()) {
-      char c = sql.charAt(i);
-      if (backslashEscapes && c == '\\') {
-        i += 2;
-      } else if (c == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2;
-        } else {
-          return i + 1;
-        }
-      } else {
-        i++;
-      }
-    }
-    return sql.length();
-  }
-
-  /** PostgreSQL block comments nest. */
-  private static int blockCommentEnd(String sql, int open) {
-    int depth = 0;
-    int i = open;
-    while (i < sql.length()) {
-      if (sql.startsWith("/*", i)) {
-        depth++;
-        i += 2;
-      } else if (sql.startsWith("*/", i)) {
-        i += 2;
-        if (--depth == 0) {
-          return i;
-        }
-      } else {
-        i++;
-      }
-    }
-    return sql.length();
-  }
-
-  /** {@code $tag$} or {@code $$} starting at {@code i}, or null. */
-  private static String dollarTag(String sql, int i) {
-    int j = i + 1;
-    while (j < sql.length() && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
-      j++;
-    }
-    if (j < sql.length() && sql.charAt(j) == '$'
-        && (j == i + 1 || !Character.isDigit(sql.charAt(i + 1)))) {
-      return sql.substring(i, j + 1);
-    }
-    return null;
   }
 }

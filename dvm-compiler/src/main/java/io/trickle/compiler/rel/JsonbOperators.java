@@ -63,18 +63,14 @@ public final class JsonbOperators {
     while (i < n) {
       char c = sql.charAt(i);
       if (c == '\'' || c == '"') {
-        i = skipQuoted(sql, i, c, c == '\'' && i > 0
+        i = SqlLexemes.quotedEnd(sql, i, c, c == '\'' && i > 0
             && Character.toLowerCase(sql.charAt(i - 1)) == 'e');
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int nl = sql.indexOf('\n', i);
-        i = nl < 0 ? n : nl;
+        i = SqlLexemes.lineCommentEnd(sql, i);
       } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
-      } else if (c == '$' && dollarTag(sql, i) != null) {
-        String tag = dollarTag(sql, i);
-        int end = sql.indexOf(tag, i + tag.length());
-        i = end < 0 ? n : end + tag.length();
+        i = SqlLexemes.blockCommentEnd(sql, i);
+      } else if (c == '$' && SqlLexemes.dollarTag(sql, i) != null) {
+        i = SqlLexemes.dollarQuotedEnd(sql, i, SqlLexemes.dollarTag(sql, i));
       } else if ((c == '-' || c == '#') && i + 1 < n && sql.charAt(i + 1) == '>') {
         int len = i + 2 < n && sql.charAt(i + 2) == '>' ? 3 : 2;
         String token = sql.substring(i, i + len);
@@ -154,42 +150,6 @@ public final class JsonbOperators {
     return kind == SqlKind.PLUS || kind == SqlKind.MINUS || kind == SqlKind.TIMES
         || kind == SqlKind.DIVIDE || kind == SqlKind.MOD || kind == SqlKind.MINUS_PREFIX
         || kind == SqlKind.PLUS_PREFIX;
-  }
-
-  /** Index just past a quoted string or identifier; E'' strings have backslash escapes. */
-  private static int skipQuoted(String sql, int start, char quote, boolean backslashes) {
-    int i = start + 1;
-    while (i < sql.length()) {
-      char c = sql.charAt(i);
-      if (backslashes && c == '\\') {
-        i += 2;
-      } else if (c == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2;
-        } else {
-          return i + 1;
-        }
-      } else {
-        i++;
-      }
-    }
-    return i;
-  }
-
-  /** {@code $tag$} starting at {@code i}, or null. */
-  private static String dollarTag(String sql, int i) {
-    if (i > 0 && (Character.isLetterOrDigit(sql.charAt(i - 1)) || sql.charAt(i - 1) == '_')) {
-      return null;
-    }
-    int j = i + 1;
-    while (j < sql.length() && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
-      j++;
-    }
-    if (j < sql.length() && sql.charAt(j) == '$' && !(j > i + 1
-        && Character.isDigit(sql.charAt(i + 1)))) {
-      return sql.substring(i, j + 1);
-    }
-    return null;
   }
 
   private static SqlBinaryOperator op(String name, SqlReturnTypeInference type) {

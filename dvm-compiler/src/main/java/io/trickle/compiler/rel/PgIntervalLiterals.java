@@ -27,16 +27,13 @@ public final class PgIntervalLiterals {
     while (i < n) {
       char c = sql.charAt(i);
       if (c == '\'') {
-        i = stringEnd(sql, i);
+        i = SqlLexemes.quotedEnd(sql, i, '\'', false);
       } else if (c == '"') {
-        int end = sql.indexOf('"', i + 1);
-        i = end < 0 ? n : end + 1;
+        i = SqlLexemes.quotedEnd(sql, i, '"', false);
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        i = end < 0 ? n : end;
+        i = SqlLexemes.lineCommentEnd(sql, i);
       } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
+        i = SqlLexemes.blockCommentEnd(sql, i);
       } else if (Character.isLetter(c) || c == '_') {
         int end = i;
         while (end < n && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'
@@ -49,7 +46,7 @@ public final class PgIntervalLiterals {
             quote++;
           }
           if (quote < n && sql.charAt(quote) == '\'') {
-            int literalEnd = stringEnd(sql, quote);
+            int literalEnd = SqlLexemes.quotedEnd(sql, quote, '\'', false);
             if (!UNITS.contains(nextWord(sql, literalEnd))) {
               out.append(sql, copied, i).append(FUNCTION);
               String space = sql.substring(end, quote);
@@ -68,22 +65,6 @@ public final class PgIntervalLiterals {
       }
     }
     return copied == 0 ? sql : out.append(sql, copied, n).toString();
-  }
-
-  /** Just after the closing quote of the string starting at {@code start} ('' is a quote). */
-  private static int stringEnd(String sql, int start) {
-    int i = start + 1;
-    while (i < sql.length()) {
-      if (sql.charAt(i) == '\'') {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
-          i += 2;
-          continue;
-        }
-        return i + 1;
-      }
-      i++;
-    }
-    return sql.length();
   }
 
   private static String nextWord(String sql, int from) {
