@@ -65,4 +65,32 @@ public final class Catalog {
           .error("cannot record the failure of {} in PostgreSQL: {}", name, e.getMessage());
     }
   }
+
+  /**
+   * The oid of the target table trickle created for a stream table, or null: the proof that a
+   * table of that name is trickle's own, which it may drop and replace.
+   */
+  public static Long targetOid(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT target_oid FROM " + TrickleSchema.STREAM_TABLES + " WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        long oid = rs.getLong(1);
+        return rs.wasNull() ? null : oid;
+      }
+    }
+  }
+
+  /** Records the oid of the target table trickle has just created for a stream table. */
+  public static void recordTargetOid(Connection c, String name, long oid) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE " + TrickleSchema.STREAM_TABLES + " SET target_oid = ? WHERE name = ?")) {
+      ps.setLong(1, oid);
+      ps.setString(2, name);
+      ps.executeUpdate();
+    }
+  }
 }

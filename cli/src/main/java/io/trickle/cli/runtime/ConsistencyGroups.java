@@ -28,6 +28,10 @@ public final class ConsistencyGroups {
       throw new CompileException(def.start(), "consistency_group '" + group + "' must be 1 to 48"
           + " lower-case letters, digits or underscores (it names the group's sink connector)");
     }
+    if (group != null && def.name().contains(",")) {
+      throw new CompileException(def.start(), "stream table \"" + def.name() + "\" cannot join a"
+          + " consistency group: the group's sink lists its members separated by ',' (rename it)");
+    }
     return group;
   }
 

@@ -105,7 +105,7 @@ public final class Deployment implements AutoCloseable {
       for (StreamTableDefinition def : definitions) {
         String cycle = graph.cycles().get(def.name());
         if (cycle != null) {
-          fail(c, def, StreamTableGraph.targetTable(def.name()), cycle);
+          fail(c, def, new StreamTableNames(def.name(), "", changesTopic).targetTable(), cycle);
         }
       }
       Map<String, Deployed> byName = new LinkedHashMap<>();
@@ -141,8 +141,11 @@ public final class Deployment implements AutoCloseable {
           byName.put(def.name(), d);
           out.printf("compiled %s (%d operators, key %s)%n", def.name(), plan.operators().size(),
               plan.root().key().describe(plan.columns()));
-        } catch (CompileException | UnsupportedOperationException e) {
+        } catch (CompileException | UnsupportedOperationException | IllegalArgumentException e) {
           fail(c, def, target, e.getMessage());
+        } catch (SQLException e) {
+          // e.g. a target table PostgreSQL refuses: this stream table fails, the others run
+          fail(c, def, target, "cannot create target table " + target + ": " + e.getMessage());
         }
       }
       if (deployed.isEmpty()) {
@@ -301,21 +304,41 @@ public final class Deployment implements AutoCloseable {
     return m;
   }
 
+  /**
+   * Creates the target table, or keeps it when it holds this plan's results. Trickle drops or
+   * replaces only a table it created: one whose oid it recorded in {@code trickle.stream_tables}
+   * when it created it (a table dropped and created again under the same name, by anyone, has a
+   * new oid). Any other table of that name fails this stream table, and is left alone.
+   */
   private void prepareTarget(Connection c, StreamTableDefinition def, Plan plan, StreamTableNames names)
       throws SQLException {
     String target = names.targetTable();
-    if (names.planHash().equals(Catalog.deployedHash(c, def.name())) && exists(c, target)) {
-      return;
-    }
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS " + target);
+      Long existing = oidOf(c, target);
+      if (existing != null) {
+        if (!existing.equals(Catalog.targetOid(c, def.name()))) {
+          throw notOurs(def, names);
+        }
+        s.execute("LOCK TABLE " + target + " IN ACCESS EXCLUSIVE MODE");
+        if (!existing.equals(oidOf(c, target))) {
+          throw notOurs(def, names); // replaced by another table of that name meanwhile
+        }
+        if (names.planHash().equals(Catalog.deployedHash(c, def.name()))) {
+          c.commit();
+          return;
+        }
+        s.execute("DROP TABLE " + target);
+      }
       s.execute(TargetTable.createSql(target, plan.columns(), plan.root().key(),
           TargetTable.serverVersionNum(c)));
+      s.execute("COMMENT ON TABLE " + target + " IS 'trickle stream table: created and maintained by"
+          + " trickle (see trickle.stream_tables); do not write to it'");
       Catalog.register(c, def.name(), target, def.selectSql(), names.planHash());
+      Catalog.recordTargetOid(c, def.name(), oidOf(c, target));
       c.commit();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
     } finally {
@@ -345,12 +368,21 @@ public final class Deployment implements AutoCloseable {
     out.printf("requested an incremental snapshot of %s%n", added);
   }
 
-  private static boolean exists(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+  private static CompileException notOurs(StreamTableDefinition def, StreamTableNames names) {
+    return new CompileException(def.start(), "table " + names.qualifiedName() + " already exists"
+        + " and was not created by trickle for stream table " + def.name() + "; trickle never"
+        + " drops or replaces a table it did not create: drop or rename that table yourself, or"
+        + " give the stream table another name");
+  }
+
+  /** The oid of a table named by SQL text ({@link StreamTableNames#targetTable()}), or null. */
+  private static Long oidOf(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid")) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getBoolean(1);
+        long oid = rs.getLong(1);
+        return rs.wasNull() ? null : oid;
       }
     }
   }

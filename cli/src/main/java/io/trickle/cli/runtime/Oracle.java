@@ -3,6 +3,7 @@ package io.trickle.cli.runtime;
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.ColumnType;
 import io.trickle.compiler.plan.RowKey;
+import io.trickle.compiler.sql.SingleStatement;
 import io.trickle.connectors.ddl.TargetTable;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,7 +51,7 @@ public final class Oracle {
         ? "SELECT " + String.join(", ", t) + " FROM " + target + " t"
         : "SELECT " + String.join(", ", t) + " FROM " + target + " t, generate_series(1, t."
             + TargetTable.COUNT_COLUMN + ")";
-    String query = stripSemicolon(selectSql);
+    String query = SingleStatement.require(stripSemicolon(selectSql));
     OrderedLimit limited = OrderedLimit.of(query);
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);

@@ -51,9 +51,12 @@ public final class StreamTableGraph {
     return g;
   }
 
-  /** The target table of a stream table, as {@link StreamTableNames#targetTable()} names it. */
+  /**
+   * The target table of a stream table as the compiler's catalog names tables ({@code
+   * schema.table}, unquoted: {@link StreamTableNames#qualifiedName()}); a lookup key, not SQL.
+   */
   static String targetTable(String streamTable) {
-    return new StreamTableNames(streamTable, "", "").targetTable();
+    return new StreamTableNames(streamTable, "", "").qualifiedName();
   }
 
   /** Every definition not in a cycle, each after the stream tables it reads. */

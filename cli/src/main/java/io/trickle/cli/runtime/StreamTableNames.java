@@ -1,32 +1,69 @@
 package io.trickle.cli.runtime;
 
+import io.trickle.compiler.sql.SqlIdentifiers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
 /**
  * Every name derived from a stream table, in one place, so they stay deterministic. The plan hash
  * is part of the application id and output topic: redefining a stream table starts a fresh
  * application and changelog instead of mixing rows of two different queries.
+ *
+ * <p>A stream table's name is any name PostgreSQL can hold (a quoted name keeps its case and may
+ * hold any printable character). In SQL it is always quoted ({@link #targetTable()}). In Kafka
+ * topic, connector and application names, and so in state directories, it goes through
+ * {@link #kafkaName}: a plain lower-case name stays as it is, any other is cut down to Kafka's
+ * legal characters and tagged with a hash of the whole name, so distinct names stay distinct.
  */
 public record StreamTableNames(String streamTable, String planHash, String changesTopic) {
+  /** Names used as they are in Kafka: what an unquoted SQL name folds to, optionally qualified. */
+  private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?");
+  private static final int MAX_KAFKA_PART = 40;
 
   public String applicationId() {
-    return "trickle-" + streamTable + "-" + planHash;
+    return "trickle-" + kafkaName(streamTable) + "-" + planHash;
   }
 
   public String outputTopic() {
-    return "trickle.st." + streamTable + "." + planHash;
+    return "trickle.st." + kafkaName(streamTable) + "." + planHash;
   }
 
   public String sinkConnector() {
-    return "trickle-sink-" + streamTable;
+    return "trickle-sink-" + kafkaName(streamTable);
   }
 
-  /** The target table: the stream table's name, in {@code public} unless qualified. */
+  /** The target table's schema: the part before the first '.', else {@code public}. */
+  public String schema() {
+    int dot = qualifierDot(streamTable);
+    return dot < 0 ? "public" : streamTable.substring(0, dot);
+  }
+
+  /** The target table's name without its schema. */
+  public String table() {
+    int dot = qualifierDot(streamTable);
+    return dot < 0 ? streamTable : streamTable.substring(dot + 1);
+  }
+
+  /**
+   * {@code schema.table}, unquoted: how the compiler's catalog names a table (the key of the
+   * maps that find stream tables read by other stream tables), and how the catalog shows it.
+   * Never SQL: use {@link #targetTable()} there.
+   */
+  public String qualifiedName() {
+    return schema() + "." + table();
+  }
+
+  /** The target table as SQL text, each part quoted: {@code "public"."MixedCase"}. */
   public String targetTable() {
-    return streamTable.contains(".") ? streamTable : "public." + streamTable;
+    return SqlIdentifiers.qualified(schema(), table());
   }
 
   /** The sink of a consistency group; group names are scoped to the source database. */
   public static String groupSinkConnector(PgUrl pg, String group) {
-    return "trickle-group-sink-" + pg.safeDatabaseName() + "-" + group;
+    return "trickle-group-sink-" + pg.safeDatabaseName() + "-" + kafkaName(group);
   }
 
   public static String changesTopic(PgUrl pg) {
@@ -43,5 +80,36 @@ public record StreamTableNames(String streamTable, String planHash, String chang
 
   public static String publication(PgUrl pg) {
     return "trickle_" + pg.safeDatabaseName();
+  }
+
+  /**
+   * A name as part of a Kafka topic, connector or application id (and so of a state directory):
+   * only {@code [A-Za-z0-9._-]}, never a path step, deterministic, and distinct for distinct
+   * names. A plain lower-case name (what unquoted SQL names fold to) is kept, so existing
+   * deployments keep their topics; any other gets its illegal characters replaced by {@code _},
+   * is cut to 40 characters, and is tagged with {@code -} and a hash of the whole name (a plain
+   * name never holds {@code -}, so the two kinds never meet).
+   */
+  public static String kafkaName(String name) {
+    if (PLAIN.matcher(name).matches() && name.length() <= MAX_KAFKA_PART) {
+      return name;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < name.length() && sb.length() < MAX_KAFKA_PART; i++) {
+      char c = name.charAt(i);
+      sb.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return sb + "-" + HexFormat.of().formatHex(digest, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The '.' between schema and table, or -1: a name whose first '.' leaves no schema or no table is unqualified. */
+  private static int qualifierDot(String name) {
+    int dot = name.indexOf('.');
+    return dot > 0 && dot < name.length() - 1 ? dot : -1;
   }
 }

@@ -2,6 +2,7 @@ package io.trickle.connectors.ddl;
 
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.RowKey;
+import io.trickle.compiler.sql.SqlIdentifiers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,6 +40,7 @@ public final class TargetTable {
    * primary key, whose NOT NULL columns reject a NULL key (the sink then puts the stream table in
    * error).
    *
+   * @param qualifiedName the table as SQL text, its parts quoted ({@link SqlIdentifiers#qualified})
    * @param serverVersionNum the target server's {@code server_version_num}, e.g. 150004
    */
   public static String createSql(String qualifiedName, List<Column> columns, RowKey key,
@@ -125,23 +127,11 @@ public final class TargetTable {
     return part.toString();
   }
 
-  /** Quotes an identifier the way PostgreSQL's quote_ident does. */
+  /**
+   * Quotes an identifier, always (so {@code "in"}, {@code "left"}, {@code "MixedCase"} and a name
+   * holding {@code "} are all safe); the one quoting function is {@link SqlIdentifiers#quote}.
+   */
   public static String quote(String ident) {
-    if (ident.matches("[a-z_][a-z0-9_]*") && !Reserved.is(ident)) {
-      return ident;
-    }
-    return '"' + ident.replace("\"", "\"\"") + '"';
-  }
-
-  /** The few reserved words a result column is likely to be named after. */
-  private static final class Reserved {
-    private static final java.util.Set<String> WORDS = java.util.Set.of("user", "order", "group",
-        "select", "from", "where", "table", "limit", "offset", "case", "end", "when", "default",
-        "check", "primary", "references", "all", "any", "and", "or", "not", "null", "true",
-        "false", "to", "as", "desc", "asc", "column", "constraint", "union", "having");
-
-    static boolean is(String s) {
-      return WORDS.contains(s);
-    }
+    return SqlIdentifiers.quote(ident);
   }
 }

@@ -37,6 +37,8 @@ public final class TrickleSchema {
           + " epochs_applied bigint NOT NULL DEFAULT 0,"
           + " changes_applied bigint NOT NULL DEFAULT 0,"
           + " updated_at timestamptz NOT NULL DEFAULT now())");
+      // The oid of the target table trickle created: the only table it may drop or replace.
+      s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS target_oid oid");
       s.execute("CREATE TABLE IF NOT EXISTS " + HEARTBEAT + " (id int PRIMARY KEY, ts timestamptz)");
       s.execute("INSERT INTO " + HEARTBEAT + " VALUES (1, now()) ON CONFLICT (id) DO NOTHING");
       s.execute("CREATE TABLE IF NOT EXISTS " + SIGNAL

@@ -1,5 +1,6 @@
 package io.trickle.connectors.debezium;
 
+import io.trickle.compiler.sql.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -284,7 +285,7 @@ public final class DebeziumSourceConfig {
   }
 
   private static String quoteIdent(String ident) {
-    return "\"" + ident.replace("\"", "\"\"") + "\"";
+    return SqlIdentifiers.quote(ident);
   }
 
   /** A regular expression matching exactly this name (Debezium include lists are regexes). */

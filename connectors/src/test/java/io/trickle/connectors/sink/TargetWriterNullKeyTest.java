@@ -60,7 +60,7 @@ class TargetWriterNullKeyTest {
         RowKey.of(List.of(0)), version);
     assertThat(ddl).as("no forced NOT NULL, a named unique key that treats NULLs as equal")
         .doesNotContain("NOT NULL").doesNotContain("PRIMARY KEY")
-        .contains("CONSTRAINT by_kind_trickle_key UNIQUE NULLS NOT DISTINCT (kind)");
+        .contains("CONSTRAINT \"by_kind_trickle_key\" UNIQUE NULLS NOT DISTINCT (\"kind\")");
     TargetWriter w = new TargetWriter(c, "public.by_kind");
 
     w.apply(c, changes(upsert("{\"kind\":null}", "{\"kind\":null,\"c\":1}"),
@@ -126,7 +126,7 @@ class TargetWriterNullKeyTest {
     String ddl = create("public.by_kind_14", List.of(new Column("kind", TEXT), new Column("c", BIGINT)),
         RowKey.of(List.of(0)), 140010);
     assertThat(ddl).as("PostgreSQL 14 has no NULLS NOT DISTINCT: today's primary key")
-        .contains("kind text NOT NULL").contains("PRIMARY KEY (kind)").doesNotContain("UNIQUE");
+        .contains("\"kind\" text NOT NULL").contains("PRIMARY KEY (\"kind\")").doesNotContain("UNIQUE");
     TargetWriter w = new TargetWriter(c, "public.by_kind_14");
     w.apply(c, changes(upsert("{\"kind\":\"a\"}", "{\"kind\":\"a\",\"c\":1}")));
     w.apply(c, changes(upsert("{\"kind\":\"a\"}", "{\"kind\":\"a\",\"c\":2}")));
@@ -151,8 +151,8 @@ class TargetWriterNullKeyTest {
     ColumnType uuid = ColumnType.of(ColumnType.Kind.UUID);
     ColumnType jsonb = ColumnType.of(ColumnType.Kind.JSONB);
     assertThat(create("public.docs_by_id", List.of(new Column("id", uuid), new Column("doc", jsonb)),
-        RowKey.of(List.of(0)), version)).as("target column types").contains("id uuid")
-        .contains("doc jsonb");
+        RowKey.of(List.of(0)), version)).as("target column types").contains("\"id\" uuid")
+        .contains("\"doc\" jsonb");
     TargetWriter w = new TargetWriter(c, "public.docs_by_id");
     String id = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
     w.apply(c, changes(upsert("{\"id\":\"" + id + "\"}",
@@ -189,7 +189,7 @@ class TargetWriterNullKeyTest {
   void rowHashAndSingleRowTargetsKeepTheirPrimaryKey() throws Exception {
     List<Column> cols = List.of(new Column("kind", TEXT));
     assertThat(create("public.hashed", cols, RowKey.ROW_HASH, version))
-        .contains("PRIMARY KEY (__trickle_key)").contains("kind text,");
+        .contains("PRIMARY KEY (__trickle_key)").contains("\"kind\" text,");
     TargetWriter h = new TargetWriter(c, "public.hashed");
     h.apply(c, changes(upsert("{\"__trickle_key\":\"00ff\"}", "{\"kind\":null,\"__trickle_count\":2}")));
     h.apply(c, changes(upsert("{\"__trickle_key\":\"00ff\"}", "{\"kind\":null,\"__trickle_count\":3}")));

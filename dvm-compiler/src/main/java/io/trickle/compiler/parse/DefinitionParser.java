@@ -2,6 +2,8 @@ package io.trickle.compiler.parse;
 
 import io.trickle.compiler.CompileException;
 import io.trickle.compiler.plan.SqlPos;
+import io.trickle.compiler.rel.SqlLexemes;
+import io.trickle.compiler.sql.SqlIdentifiers;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -96,17 +98,18 @@ public final class DefinitionParser {
     return word;
   }
 
-  /** The query ends at the first {@code ;} outside strings, quoted names and comments. */
+  /**
+   * The query ends at the first {@code ;} outside strings (including {@code E'..'} escape strings
+   * and dollar quotes), quoted names and comments, found with the lexer the pre-parse rewrites
+   * share ({@link SqlLexemes}).
+   */
   private int endOfQuery(int start) {
     int i = start;
     while (i < text.length()) {
       char c = text.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = skipQuoted(i, c);
-      } else if (c == '-' && i + 1 < text.length() && text.charAt(i + 1) == '-') {
-        i = skipLineComment(i);
-      } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
-        i = skipBlockComment(i);
+      SqlLexemes.Span span = SqlLexemes.at(text, i);
+      if (span != null) {
+        i = closedEnd(i, span);
       } else if (c == ';') {
         pos = i + 1;
         skipBlank();
@@ -128,13 +131,13 @@ public final class DefinitionParser {
     int i = start;
     while (i < end) {
       char c = text.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = skipQuoted(i, c);
-        last = i;
-      } else if (c == '-' && i + 1 < end && text.charAt(i + 1) == '-') {
-        i = skipLineComment(i);
-      } else if (c == '/' && i + 1 < end && text.charAt(i + 1) == '*') {
-        i = skipBlockComment(i);
+      SqlLexemes.Span span = SqlLexemes.at(text, i);
+      if (span != null) {
+        boolean comment = c == '-' || c == '/';
+        i = closedEnd(i, span);
+        if (!comment) {
+          last = i;
+        }
       } else {
         i++;
         if (!Character.isWhitespace(c)) {
@@ -143,6 +146,19 @@ public final class DefinitionParser {
       }
     }
     return last;
+  }
+
+  private int closedEnd(int open, SqlLexemes.Span span) {
+    if (!span.closed()) {
+      char c = text.charAt(open);
+      throw error(open, "unterminated " + switch (c) {
+        case '"' -> "quoted identifier";
+        case '$' -> "dollar-quoted string";
+        case '/' -> "/* comment";
+        default -> "string literal";
+      });
+    }
+    return span.end();
   }
 
   private int skipQuoted(int i, char quote) {
@@ -161,16 +177,11 @@ public final class DefinitionParser {
   }
 
   private int skipLineComment(int i) {
-    int nl = text.indexOf('\n', i);
-    return nl < 0 ? text.length() : nl + 1;
+    return closedEnd(i, SqlLexemes.at(text, i));
   }
 
   private int skipBlockComment(int i) {
-    int close = text.indexOf("*/", i + 2);
-    if (close < 0) {
-      throw error(i, "unterminated /* comment");
-    }
-    return close + 2;
+    return closedEnd(i, SqlLexemes.at(text, i));
   }
 
   private void keyword(String word, String where) {
@@ -188,8 +199,9 @@ public final class DefinitionParser {
       int open = pos;
       int end = skipQuoted(pos, '"');
       String name = text.substring(open + 1, end - 1).replace("\"\"", "\"");
-      if (name.isEmpty()) {
-        throw error(open, "a quoted name cannot be empty");
+      String problem = SqlIdentifiers.problem(name);
+      if (problem != null) {
+        throw error(open, "invalid quoted name: " + problem);
       }
       pos = end;
       return name;
@@ -197,6 +209,10 @@ public final class DefinitionParser {
     String word = peekWord();
     if (word.isEmpty() || !Character.isLetter(word.charAt(0)) && word.charAt(0) != '_') {
       throw error(pos, "expected " + what + found());
+    }
+    String problem = SqlIdentifiers.problem(word);
+    if (problem != null) {
+      throw error(pos, "invalid name: " + problem);
     }
     pos += word.length();
     return word.toLowerCase(Locale.ROOT);

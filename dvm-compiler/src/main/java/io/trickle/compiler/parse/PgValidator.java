@@ -15,12 +15,17 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.trickle.compiler.sql.SingleStatement;
+import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PreferQueryMode;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Lets PostgreSQL itself check a defining query: it is created as a temporary view inside a
- * transaction that is always rolled back, so nothing is left behind. PostgreSQL's errors come
+ * transaction that is always rolled back, so nothing is left behind. The text can only ever run
+ * as that one statement: text that pgjdbc would split into several is refused, and the rest goes
+ * as one extended-protocol Parse, in which PostgreSQL itself refuses a second command. PostgreSQL's errors come
  * back with their own message and a position mapped into the definitions file.
  *
  * <p>Function volatility is read from the view's stored query tree (and those of the views it
@@ -106,8 +111,17 @@ public final class PgValidator {
 
   private static PgValidation check(Connection pg, StreamTableDefinition def,
       Function<String, SqlPos> duplicatePos) throws SQLException {
+    String sql = PREFIX + def.selectSql();
+    if (SingleStatement.isMultiple(sql)) {
+      throw new CompileException(def.start(), "the query holds more than one SQL statement (a ';'"
+          + " outside strings, quoted names and comments); a stream table is defined by one SELECT");
+    }
+    requireExtendedProtocol(pg);
     try (Statement st = pg.createStatement()) {
-      st.execute(PREFIX + def.selectSql());
+      // Sent verbatim (no JDBC escape processing) as one extended-protocol Parse: PostgreSQL
+      // refuses a Parse that holds more than one command, whatever our lexers think of the text.
+      st.setEscapeProcessing(false);
+      st.execute(sql);
     } catch (PSQLException e) {
       throw translate(e, def, duplicatePos);
     }
@@ -161,6 +175,20 @@ public final class PgValidator {
       if (id != 0) {
         into.add(id);
       }
+    }
+  }
+
+  /**
+   * With {@code preferQueryMode=simple} (or {@code extendedForPrepared}, for a plain statement)
+   * pgjdbc sends text in a simple Query message, in which PostgreSQL runs every statement it finds.
+   */
+  private static void requireExtendedProtocol(Connection pg) throws SQLException {
+    PreferQueryMode mode = pg.unwrap(PGConnection.class).getPreferQueryMode();
+    if (mode == PreferQueryMode.SIMPLE || mode == PreferQueryMode.EXTENDED_FOR_PREPARED) {
+      throw new CompileException(SqlPos.UNKNOWN, "the JDBC URL sets preferQueryMode="
+          + mode.value() + ", which sends query text with PostgreSQL's simple protocol; trickle"
+          + " validates defining queries only over the extended protocol (one statement per"
+          + " message): remove preferQueryMode from the URL");
     }
   }
 

@@ -93,4 +93,27 @@ class DefinitionParserTest {
         .hasMessage("line 2, column 1: expected CREATE at the start of the definition, but the file"
             + " ends");
   }
+
+  @Test
+  void escapeStringsDollarQuotesAndNestedCommentsDoNotEndTheQuery() {
+    assertThat(DefinitionParser.parse("CREATE STREAM TABLE t AS SELECT E'it\\'s;' AS a,"
+        + " $q$;$q$ AS b /* ; /* ; */ ; */ FROM x;").selectSql())
+        .isEqualTo("SELECT E'it\\'s;' AS a, $q$;$q$ AS b /* ; /* ; */ ; */ FROM x");
+    assertThatThrownBy(() -> DefinitionParser.parse("CREATE STREAM TABLE t AS SELECT E'\\''; DROP TABLE v; --'"))
+        .as("the ; right after E'\\'' ends the query, so the rest is a second statement")
+        .isInstanceOf(CompileException.class).hasMessageContaining("end of the file after ';'");
+    assertThatThrownBy(() -> DefinitionParser.parse("CREATE STREAM TABLE t AS SELECT $a$ x"))
+        .isInstanceOf(CompileException.class).hasMessageContaining("unterminated dollar-quoted string");
+  }
+
+  @Test
+  void namesPostgresWouldCutOrCannotHoldAreRejected() {
+    assertThat(DefinitionParser.parse("create stream table \"x; DROP TABLE victim; --\" as select 1").name())
+        .as("any printable name is a name: it is quoted wherever it goes into SQL")
+        .isEqualTo("x; DROP TABLE victim; --");
+    assertThatThrownBy(() -> DefinitionParser.parse("create stream table \"" + "n".repeat(64) + "\" as select 1"))
+        .isInstanceOf(CompileException.class).hasMessageContaining("at most 63 bytes");
+    assertThatThrownBy(() -> DefinitionParser.parse("create stream table \"a\nb\" as select 1"))
+        .isInstanceOf(CompileException.class).hasMessageContaining("control characters");
+  }
 }

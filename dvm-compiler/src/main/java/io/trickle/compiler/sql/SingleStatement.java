@@ -1,0 +1,52 @@
+package io.trickle.compiler.sql;
+
+import java.sql.SQLException;
+import java.util.List;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Parser;
+
+/**
+ * A guard for SQL text that trickle sends to PostgreSQL wrapped in a statement of its own (the
+ * validator's {@code CREATE TEMP VIEW ... AS <query>}, the oracle's {@code SELECT ... FROM (<query>)}).
+ * It does not rely on trickle's own lexer: it asks pgjdbc's parser, the one that decides how the
+ * driver splits text into protocol messages, under both settings of
+ * {@code standard_conforming_strings}, and refuses the text if either splits it into more than one
+ * statement. Sent over the extended protocol, one statement is then one Parse message, and
+ * PostgreSQL itself refuses a Parse that holds several commands.
+ */
+public final class SingleStatement {
+  private SingleStatement() {}
+
+  /** Whether pgjdbc would send {@code sql} as more than one statement. */
+  public static boolean isMultiple(String sql) {
+    return count(sql, true) > 1 || count(sql, false) > 1;
+  }
+
+  /**
+   * @return {@code sql}, when it is one statement
+   * @throws IllegalArgumentException when it is several
+   */
+  public static String require(String sql) {
+    if (isMultiple(sql)) {
+      throw new IllegalArgumentException("the query text holds more than one SQL statement (a ';'"
+          + " outside strings, quoted names and comments); a stream table is defined by one SELECT");
+    }
+    return sql;
+  }
+
+  private static int count(String sql, boolean standardConformingStrings) {
+    try {
+      List<NativeQuery> queries = Parser.parseJdbcSql(sql, standardConformingStrings, false, true,
+          false, false);
+      int n = 0;
+      for (NativeQuery q : queries) {
+        if (!q.nativeSql.isBlank()) {
+          n++;
+        }
+      }
+      return n;
+    } catch (SQLException e) {
+      return Integer.MAX_VALUE; // text the driver cannot even split is not sent
+    }
+  }
+}
