@@ -107,7 +107,7 @@ public final class EndToEnd {
           boolean ok = true;
           for (Deployment.Deployed d : deployment.deployed()) {
             Oracle.Result r = Oracle.check(c, d.definition().name(), d.names().targetTable(),
-                d.definition().selectSql(), d.plan().columns(), d.plan().root().key());
+                d.definition().selectSql(), d.plan().columns());
             say("check %s", r.summary());
             ok &= r.ok();
           }

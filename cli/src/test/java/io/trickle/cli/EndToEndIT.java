@@ -173,7 +173,7 @@ class EndToEndIT {
         continue;
       }
       Oracle.Result r = Oracle.check(c, d.definition().name(), d.names().targetTable(),
-          d.definition().selectSql(), d.plan().columns(), d.plan().root().key());
+          d.definition().selectSql(), d.plan().columns());
       assertThat(r.ok()).as(when + ": " + r.summary()).isTrue();
       assertThat(r.tableRows()).as(when + ": " + d.definition().name() + " is not trivially empty").isPositive();
     }

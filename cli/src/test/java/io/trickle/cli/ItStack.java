@@ -113,14 +113,14 @@ final class ItStack implements AutoCloseable {
     for (StreamTableDefinition def : definitions) {
       Plan plan = new StreamTableCompiler().compile(def, c);
       String target = new StreamTableNames(def.name(), "", StreamTableNames.changesTopic(pg)).targetTable();
-      Oracle.Result r = Oracle.check(c, def.name(), target, def.selectSql(), plan.columns(), plan.root().key());
+      Oracle.Result r = Oracle.check(c, def.name(), target, def.selectSql(), plan.columns());
       assertThat(r.ok()).as(when + ": " + r.summary()).isTrue();
     }
   }
 
   static void assertOracle(Connection c, Deployment.Deployed d, String when) throws SQLException {
     Oracle.Result r = Oracle.check(c, d.definition().name(), d.names().targetTable(),
-        d.definition().selectSql(), d.plan().columns(), d.plan().root().key());
+        d.definition().selectSql(), d.plan().columns());
     assertThat(r.ok()).as(when + ": " + r.summary()).isTrue();
   }
 

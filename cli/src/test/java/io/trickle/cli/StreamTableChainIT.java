@@ -202,13 +202,13 @@ class StreamTableChainIT {
   private static void checkOracle(Connection c, String when) throws Exception {
     for (Deployment.Deployed d : deployment.deployed()) {
       Oracle.Result r = Oracle.check(c, d.definition().name(), d.names().targetTable(),
-          d.definition().selectSql(), d.plan().columns(), d.plan().root().key());
+          d.definition().selectSql(), d.plan().columns());
       assertThat(r.ok()).as(when + ": " + r.summary()).isTrue();
       assertThat(r.tableRows()).as(when + ": " + d.definition().name() + " is not trivially empty").isPositive();
     }
     Deployment.Deployed d = byName("d");
     Oracle.Result fromPairs = Oracle.check(c, "d", d.names().targetTable(), D_FROM_PAIRS,
-        d.plan().columns(), d.plan().root().key());
+        d.plan().columns());
     assertThat(fromPairs.ok()).as(when + ": d equals the diamond recomputed from pairs: "
         + fromPairs.summary()).isTrue();
   }

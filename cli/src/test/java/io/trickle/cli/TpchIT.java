@@ -242,7 +242,7 @@ class TpchIT {
       throws SQLException {
     for (Deployment.Deployed d : maintained()) {
       Oracle.Result r = Oracle.check(c, d.definition().name(), d.names().targetTable(),
-          d.definition().selectSql(), d.plan().columns(), d.plan().root().key());
+          d.definition().selectSql(), d.plan().columns());
       Oracle.Result before = last.get(d.definition().name());
       if (before == null || before.ok()) {
         last.put(d.definition().name(), r);

@@ -74,7 +74,7 @@ class OuterSemiAntiJoinTest {
 
   private static String lr(Integer id, Integer k, Integer v, Integer rid, Integer rk, Integer w) {
     return "{\"id\":" + id + ",\"k\":" + k + ",\"v\":" + v + ",\"rid\":" + rid + ",\"rk\":" + rk
-        + ",\"w\":" + w + ",\"__trickle_count\":1}";
+        + ",\"w\":" + w + "}";
   }
 
   @Test

@@ -261,7 +261,7 @@ class SubqueriesVersusPostgresTest {
       h.insert("r", Harness.row("rid", 1, "rk", 7, "w", 10));
       h.advance(Duration.ofMillis(100));
       assertThat(String.join("\n", h.drain())).as("one subquery row")
-          .contains("{\"id\":1,\"w\":10,").doesNotContain("error ");
+          .contains("{\"id\":1,\"w\":10}").doesNotContain("error ");
       h.insert("r", Harness.row("rid", 2, "rk", 7, "w", 20));
       h.advance(Duration.ofMillis(100));
       assertThat(String.join("\n", h.drain())).as("a second row for k = 7")

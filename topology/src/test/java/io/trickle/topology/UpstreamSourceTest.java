@@ -69,22 +69,19 @@ class UpstreamSourceTest {
 
   @Test
   void rowHashAndSingleRowUpstreamsExposeTheirTargetTablesHiddenColumns() {
-    SourceOp c = upstream(1, "c", RowKey.of(List.of(0)), col("__trickle_key", Plans.TEXT),
-        col("__trickle_count", Plans.BIGINT), col("v", Plans.TEXT));
-    ProjectOp cp = new ProjectOp(2, SqlPos.UNKNOWN, c, List.of(ref(c, 0), ref(c, 1), ref(c, 2)),
-        List.of(col("k", Plans.TEXT), col("cnt", Plans.BIGINT), col("v", Plans.TEXT)), RowKey.of(List.of(0)));
-    Plan rowHash = new Plan("c_copy", "select __trickle_key k, ... from c",
+    SourceOp c = upstream(1, "c", RowKey.of(List.of(0)), col("__trickle_key", Plans.TEXT), col("v", Plans.TEXT));
+    ProjectOp cp = new ProjectOp(2, SqlPos.UNKNOWN, c, List.of(ref(c, 0), ref(c, 1)),
+        List.of(col("k", Plans.TEXT), col("v", Plans.TEXT)), RowKey.of(List.of(0)));
+    Plan rowHash = new Plan("c_copy", "select __trickle_key k, v from c",
         new MaterializeOp(3, SqlPos.UNKNOWN, cp, "c_copy"));
     try (Harness h = new Harness(rowHash, Map.of("c", "trickle.st.c.1"))) {
-      String k = "{\"__trickle_key\":\"00ff\"}";
-      h.upstreamRow("c", k, "{\"v\":\"x\",\"__trickle_count\":2}").upstreamMarker("c", 1, 10);
-      assertThat(h.drain()).as("the key's hash and the value's count are columns")
-          .containsExactly("{\"k\":\"00ff\"} -> {\"k\":\"00ff\",\"cnt\":2,\"v\":\"x\"}", marker(1, 10));
-      h.upstreamRow("c", k, "{\"v\":\"x\",\"__trickle_count\":1}").upstreamMarker("c", 2, 20);
-      assertThat(h.drain()).as("a multiplicity change is an update of the count column")
-          .containsExactly("{\"k\":\"00ff\"} -> {\"k\":\"00ff\",\"cnt\":1,\"v\":\"x\"}", marker(2, 20));
-      h.upstreamRow("c", k, null).upstreamMarker("c", 3, 30);
-      assertThat(h.drain()).containsExactly("{\"k\":\"00ff\"} -> null", marker(3, 30));
+      h.upstreamRow("c", "{\"__trickle_key\":\"00ff:1\"}", "{\"v\":\"x\"}")
+          .upstreamRow("c", "{\"__trickle_key\":\"00ff:2\"}", "{\"v\":\"x\"}").upstreamMarker("c", 1, 10);
+      assertThat(h.drain()).as("each copy's key (hash and ordinal) is a row of its own")
+          .containsExactly("{\"k\":\"00ff:1\"} -> {\"k\":\"00ff:1\",\"v\":\"x\"}",
+              "{\"k\":\"00ff:2\"} -> {\"k\":\"00ff:2\",\"v\":\"x\"}", marker(1, 10));
+      h.upstreamRow("c", "{\"__trickle_key\":\"00ff:2\"}", null).upstreamMarker("c", 2, 20);
+      assertThat(h.drain()).containsExactly("{\"k\":\"00ff:2\"} -> null", marker(2, 20));
     }
 
     SourceOp s = upstream(1, "s", RowKey.of(List.of(0)), col("__trickle_key", Plans.INT),
@@ -99,6 +96,25 @@ class UpstreamSourceTest {
           .containsExactly("{\"k\":1} -> {\"k\":1,\"total\":5}", marker(1, 10));
       h.upstreamRow("s", "{}", "{\"total\":6}").upstreamMarker("s", 2, 20);
       assertThat(h.drain()).containsExactly("{\"k\":1} -> {\"k\":1,\"total\":6}", marker(2, 20));
+    }
+  }
+
+  @Test
+  void copiesOfARowHashUpstreamAreDuplicatesDownstream() {
+    SourceOp c = upstream(1, "c", RowKey.of(List.of(0)), col("__trickle_key", Plans.TEXT), col("v", Plans.TEXT));
+    ProjectOp vs = new ProjectOp(2, SqlPos.UNKNOWN, c, List.of(ref(c, 1)), List.of(col("v", Plans.TEXT)),
+        RowKey.ROW_HASH);
+    Plan plan = new Plan("vs", "select v from c", new MaterializeOp(3, SqlPos.UNKNOWN, vs, "vs"));
+    String hash = io.trickle.topology.state.RowHash.hex(io.trickle.topology.state.RowHash.of(new Object[] {"x"}));
+    try (Harness h = new Harness(plan, Map.of("c", "trickle.st.c.1"))) {
+      h.upstreamRow("c", "{\"__trickle_key\":\"00ff:1\"}", "{\"v\":\"x\"}")
+          .upstreamRow("c", "{\"__trickle_key\":\"00ff:2\"}", "{\"v\":\"x\"}").upstreamMarker("c", 1, 10);
+      assertThat(h.drain()).as("two upstream copies of x are two copies of x downstream").containsExactly(
+          "{\"__trickle_key\":\"" + hash + ":1\"} -> {\"v\":\"x\"}",
+          "{\"__trickle_key\":\"" + hash + ":2\"} -> {\"v\":\"x\"}", marker(1, 10));
+      h.upstreamRow("c", "{\"__trickle_key\":\"00ff:1\"}", null).upstreamMarker("c", 2, 20);
+      assertThat(h.drain()).as("one copy removed upstream").containsExactly(
+          "{\"__trickle_key\":\"" + hash + ":2\"} -> null", marker(2, 20));
     }
   }
 

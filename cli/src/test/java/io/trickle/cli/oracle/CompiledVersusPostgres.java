@@ -131,7 +131,7 @@ public final class CompiledVersusPostgres implements AutoCloseable {
     String temp = TEMP_PREFIX + d.definition().name();
     materialize(temp, plan, d.driver().table());
     Oracle.Result r = Oracle.check(pg, d.definition().name(), temp, d.definition().selectSql(),
-        plan.columns(), plan.root().key());
+        plan.columns());
     return new Check(d.definition().name(), r, problems);
   }
 
@@ -152,8 +152,6 @@ public final class CompiledVersusPostgres implements AutoCloseable {
     if (!key.unique()) {
       names.add(TargetTable.KEY_COLUMN);
       casts.add("?");
-      names.add(TargetTable.COUNT_COLUMN);
-      casts.add("CAST(? AS bigint)");
     }
     String sql = "INSERT INTO " + temp + " (" + String.join(", ", names) + ") VALUES ("
         + String.join(", ", casts) + ")";
@@ -165,8 +163,7 @@ public final class CompiledVersusPostgres implements AutoCloseable {
           bind(ps, i++, v.get(c.name()));
         }
         if (!key.unique()) {
-          bind(ps, i++, OutputRecords.parse(e.getKey()).get(TargetTable.KEY_COLUMN));
-          bind(ps, i, v.get(TargetTable.COUNT_COLUMN));
+          bind(ps, i, OutputRecords.parse(e.getKey()).get(TargetTable.KEY_COLUMN));
         }
         ps.addBatch();
       }

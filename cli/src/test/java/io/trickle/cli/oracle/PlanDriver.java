@@ -3,7 +3,6 @@ package io.trickle.cli.oracle;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.cli.oracle.DebeziumRecords.SourceRecord;
 import io.trickle.compiler.plan.Plan;
-import io.trickle.connectors.ddl.TargetTable;
 import io.trickle.connectors.sink.OutputRecords;
 import io.trickle.topology.TopologyFactory;
 import io.trickle.topology.state.StateStores;
@@ -116,14 +115,7 @@ final class PlanDriver implements AutoCloseable {
       table.remove(key);
       return;
     }
-    JsonNode v = OutputRecords.parse(r.value());
-    JsonNode count = v.get(TargetTable.COUNT_COLUMN);
-    if (count != null && count.asLong() <= 0) {
-      problems.add("multiplicity " + count.asLong() + " for " + key + " -> " + v);
-      table.remove(key);
-      return;
-    }
-    table.put(key, v);
+    table.put(key, OutputRecords.parse(r.value()));
   }
 
   /** Records after the last marker: an epoch the sink would not apply yet. */

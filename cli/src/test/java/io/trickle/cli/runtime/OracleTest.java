@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.ColumnType;
-import io.trickle.compiler.plan.RowKey;
 import io.trickle.connectors.embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,7 +46,7 @@ class OracleTest {
 
   private static Oracle.Result pick(String query, String rows) throws Exception {
     sql("TRUNCATE picked", "INSERT INTO picked VALUES " + rows);
-    return Oracle.check(c, "st", "picked", query, COLUMNS, RowKey.of(List.of(0)));
+    return Oracle.check(c, "st", "picked", query, COLUMNS);
   }
 
   @Test
@@ -73,6 +72,26 @@ class OracleTest {
     String top6 = "SELECT id, score FROM scores ORDER BY score DESC, id LIMIT 10";
     assertThat(pick(top6, "(1, 9), (2, 8), (3, 7), (4, 7), (5, 7), (6, 5)").ok()).as("fewer rows than the limit").isTrue();
     assertThat(pick("SELECT id, score FROM scores WHERE id > 5", "(6, 5.0)").ok()).as("no LIMIT").isTrue();
+  }
+
+  @Test
+  void duplicatesMustBePhysicalRowsAsAUserReadsTheTable() throws Exception {
+    List<Column> kind = List.of(new Column("kind", ColumnType.of(ColumnType.Kind.TEXT)));
+    String query = "SELECT kind FROM events";
+    sql("CREATE TABLE events (kind text)", "INSERT INTO events VALUES ('a'), ('a'), ('a'), ('b')",
+        "CREATE TABLE copies (__trickle_key text PRIMARY KEY, kind text)",
+        "INSERT INTO copies VALUES ('aa:1', 'a'), ('aa:2', 'a'), ('aa:3', 'a'), ('bb:1', 'b')",
+        "CREATE TABLE counted (__trickle_key text PRIMARY KEY, __trickle_count bigint, kind text)",
+        "INSERT INTO counted VALUES ('aa', 3, 'a'), ('bb', 1, 'b')");
+    Oracle.Result copies = Oracle.check(c, "copies", "copies", query, kind);
+    assertThat(copies.ok()).as("one row per copy, hidden key ignored: %s", copies.summary()).isTrue();
+    assertThat(copies.tableRows()).as("rows as a user counts them").isEqualTo(4);
+    Oracle.Result counted = Oracle.check(c, "counted", "counted", query, kind);
+    assertThat(counted.ok()).as("a count column is not expanded: %s", counted.summary()).isFalse();
+    assertThat(counted.missing()).as("two copies of 'a' missing: %s", counted.summary()).isEqualTo(2);
+    sql("DELETE FROM copies WHERE __trickle_key = 'aa:3'", "INSERT INTO copies VALUES ('bb:2', 'b')");
+    Oracle.Result wrongCopies = Oracle.check(c, "copies", "copies", query, kind);
+    assertThat(wrongCopies.ok()).as("same size, wrong multiplicities: %s", wrongCopies.summary()).isFalse();
   }
 
   @Test

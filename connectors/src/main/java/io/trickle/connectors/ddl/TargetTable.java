@@ -16,14 +16,14 @@ import java.util.List;
  * row key (DESIGN §5): a primary key, or {@code UNIQUE NULLS NOT DISTINCT} over user columns. Hidden columns start with {@code __trickle_}:
  *
  * <ul>
- *   <li>{@code __trickle_key}: the primary key when the row key has no user columns: a row hash
- *       (text) when duplicates are possible, the constant 1 for a single-row result;
- *   <li>{@code __trickle_count}: the multiplicity of a row when duplicates are possible.
+ *   <li>{@code __trickle_key}: the primary key when the row key has no user columns: when
+ *       duplicates are possible, {@code <row hash>:<ordinal>} (text), one target row per copy of
+ *       a row, so {@code SELECT <user columns>} returns the query's duplicates as rows; the
+ *       constant 1 for a single-row result.
  * </ul>
  */
 public final class TargetTable {
   public static final String KEY_COLUMN = "__trickle_key";
-  public static final String COUNT_COLUMN = "__trickle_count";
 
   private TargetTable() {}
 
@@ -51,7 +51,6 @@ public final class TargetTable {
     List<String> pk = new ArrayList<>();
     if (!key.unique()) {
       defs.add(KEY_COLUMN + " text NOT NULL");
-      defs.add(COUNT_COLUMN + " bigint NOT NULL CHECK (" + COUNT_COLUMN + " > 0)");
       pk.add(KEY_COLUMN);
     } else if (key.columns().isEmpty()) {
       defs.add(KEY_COLUMN + " integer NOT NULL DEFAULT 1 CHECK (" + KEY_COLUMN + " = 1)");

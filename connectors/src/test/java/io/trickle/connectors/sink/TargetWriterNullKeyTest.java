@@ -189,13 +189,15 @@ class TargetWriterNullKeyTest {
   void rowHashAndSingleRowTargetsKeepTheirPrimaryKey() throws Exception {
     List<Column> cols = List.of(new Column("kind", TEXT));
     assertThat(create("public.hashed", cols, RowKey.ROW_HASH, version))
-        .contains("PRIMARY KEY (__trickle_key)").contains("\"kind\" text,");
+        .contains("PRIMARY KEY (__trickle_key)").contains("\"kind\" text,").doesNotContain("__trickle_count");
     TargetWriter h = new TargetWriter(c, "public.hashed");
-    h.apply(c, changes(upsert("{\"__trickle_key\":\"00ff\"}", "{\"kind\":null,\"__trickle_count\":2}")));
-    h.apply(c, changes(upsert("{\"__trickle_key\":\"00ff\"}", "{\"kind\":null,\"__trickle_count\":3}")));
-    assertThat(rows("public.hashed")).as("row-hash upsert").containsExactly("00ff|3|null");
-    h.apply(c, changes(delete("{\"__trickle_key\":\"00ff\"}")));
-    assertThat(rows("public.hashed")).as("row-hash delete").isEmpty();
+    h.apply(c, changes(upsert("{\"__trickle_key\":\"00ff:1\"}", "{\"kind\":null}"),
+        upsert("{\"__trickle_key\":\"00ff:2\"}", "{\"kind\":null}")));
+    h.apply(c, changes(upsert("{\"__trickle_key\":\"00ff:2\"}", "{\"kind\":null}")));
+    assertThat(rows("public.hashed")).as("one target row per copy, by hash and ordinal")
+        .containsExactly("00ff:1|null", "00ff:2|null");
+    h.apply(c, changes(delete("{\"__trickle_key\":\"00ff:2\"}")));
+    assertThat(rows("public.hashed")).as("a copy's tombstone deletes that copy").containsExactly("00ff:1|null");
 
     assertThat(create("public.single", cols, RowKey.SINGLE_ROW, version)).contains("PRIMARY KEY (__trickle_key)");
     TargetWriter s = new TargetWriter(c, "public.single");

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The last operator: turns the Z-set into upserts and tombstones keyed by the stream table's row
  * key, buffering changes until the epoch marker that closes them, so the output only ever holds
- * net changes at source commit boundaries.
+ * net changes at source commit boundaries. Where duplicates are possible (a row-hash key), every
+ * copy of a row is a record of its own, keyed by the row's hash and an ordinal 1..n.
  */
 public final class MaterializeOp extends Op implements Stateful {
   private final String streamTable;
@@ -29,9 +30,14 @@ public final class MaterializeOp extends Op implements Stateful {
     return "materialize";
   }
 
+  /**
+   * A row-hash result says that each copy of a row is a row of its own in the target table
+   * ({@code __trickle_key} = hash:ordinal); being in the explain, it is also in the plan hash,
+   * so a stream table deployed with the older shape (one row with a count) is rebuilt.
+   */
   @Override
   public String describe() {
-    return streamTable;
+    return key().unique() ? streamTable : streamTable + " (one row per copy)";
   }
 
   @Override

@@ -34,11 +34,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The last operator. Accumulates the Z-set per row key and, at each epoch marker, turns the keys
  * touched in the epoch into upserts and tombstones on the output topic, followed by the marker,
- * so the sink only sees net changes at source commit boundaries. All state is in the one store
+ * so the sink only sees net changes at source commit boundaries. A row-hash output (duplicates
+ * possible) has one record per copy of a row, keyed {@code <hash>:<ordinal>}, so the target
+ * table holds a row the query returns n times as n rows (DESIGN §5). All state is in the one store
  * {@code materialize-N-rows}, partitioned by a tag byte:
  * <ul>
  *   <li>{@code c}[key, length-prefixed][row] → count: the current content;
- *   <li>{@code e}[key] → [count][row]: the row last emitted for the key;
+ *   <li>{@code e}[key] → [count][row]: the row last emitted for the key, and for a row hash
+ *       how many copies of it (ordinals 1..count);
  *   <li>{@code d}[key]: keys changed since the last marker (persistent, so a restart mid-epoch
  *       still flushes them);
  *   <li>{@code p}: a marker not yet forwarded because its epoch emitted nothing. A wall-clock
@@ -60,7 +63,7 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
   public MaterializeProcessorSupplier(MaterializeOp op) {
     Set<String> names = new HashSet<>();
     for (Column c : op.columns()) {
-      if (!names.add(c.name()) || c.name().equals(OutputRecords.COUNT_FIELD)) {
+      if (!names.add(c.name()) || (!op.key().unique() && c.name().equals(OutputRecords.ROW_HASH_KEY))) {
         throw new IllegalArgumentException("stream table " + op.streamTable()
             + " has two output columns named " + c.name() + "; every column needs its own name");
       }
@@ -154,7 +157,12 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
           record.timestamp(), OutputRecords.header(OutputRecords.ERROR_HEADER)));
     }
 
-    /** Emits the key's visible row if it differs from the last one emitted; true if it did. */
+    /**
+     * Emits what changed for the key since it was last emitted; true if anything was. A unique
+     * key emits its row or a tombstone. A row hash emits one record per copy of the row, keyed by
+     * hash and ordinal: a count going from m to n emits copies m+1..n, or tombstones for n+1..m
+     * (all n copies again if the row itself changed under the same hash).
+     */
     private boolean flushKey(byte[] key, long timestamp) {
       byte[] prefix = new ByteWriter(key.length + 5).writeByte(CONTENT).writeLengthPrefixed(key).toByteArray();
       Object[] visible = null;
@@ -193,19 +201,36 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
       if (Arrays.equals(last, next)) {
         return false;
       }
-      Object[] keyRow = visible != null ? visible : RowCodec.readRow(skipCount(last));
-      byte[] outKey = rowHash ? OutputRecords.rowHashKey(RowHash.hex(key))
-          : OutputRecords.key(keyRow, columns, op.key().columns());
-      byte[] outValue = visible == null ? null
-          : OutputRecords.value(visible, columns, rowHash ? visibleCount : null);
       if (next == null) {
         rows.delete(emittedKey);
       } else {
         rows.put(emittedKey, next);
       }
-      changes.record();
-      context.forward(new Record<>(outKey, outValue, timestamp, new RecordHeaders()));
+      if (!rowHash) {
+        Object[] keyRow = visible != null ? visible : RowCodec.readRow(skipCount(last));
+        forward(OutputRecords.key(keyRow, columns, op.key().columns()),
+            visible == null ? null : OutputRecords.value(visible, columns), timestamp);
+        return true;
+      }
+      long lastCount = last == null ? 0 : new ByteReader(last).readLong();
+      boolean sameRow = last != null && next != null
+          && Arrays.equals(last, Long.BYTES, last.length, next, Long.BYTES, next.length);
+      String hex = RowHash.hex(key);
+      if (visibleCount > 0) {
+        byte[] value = OutputRecords.value(visible, columns);
+        for (long ordinal = sameRow ? lastCount + 1 : 1; ordinal <= visibleCount; ordinal++) {
+          forward(OutputRecords.rowHashKey(hex, ordinal), value, timestamp);
+        }
+      }
+      for (long ordinal = visibleCount + 1; ordinal <= lastCount; ordinal++) {
+        forward(OutputRecords.rowHashKey(hex, ordinal), null, timestamp);
+      }
       return true;
+    }
+
+    private void forward(byte[] key, byte[] value, long timestamp) {
+      changes.record();
+      context.forward(new Record<>(key, value, timestamp, new RecordHeaders()));
     }
 
     private ByteReader skipCount(byte[] emitted) {

@@ -24,7 +24,6 @@ public final class OutputRecords {
   public static final String MARKER_HEADER = "trickle.marker";
   public static final String ERROR_HEADER = "trickle.error";
   public static final String ROW_HASH_KEY = "__trickle_key";
-  public static final String COUNT_FIELD = "__trickle_count";
   public static final String MARKER_KEY = "__trickle_marker";
   public static final String ERROR_KEY = "__trickle_error";
   private static final JsonNodeFactory NODES = DebeziumJson.MAPPER.getNodeFactory();
@@ -48,18 +47,24 @@ public final class OutputRecords {
     return bytes(key);
   }
 
-  public static byte[] rowHashKey(String hex) {
-    return bytes(NODES.objectNode().put(ROW_HASH_KEY, hex));
+  /**
+   * The key of one copy of a row identified by its hash: {@code <hash>:<ordinal>}, ordinal 1..n
+   * for a row the query returns n times, so each copy is its own record and target row.
+   */
+  public static byte[] rowHashKey(String hex, long ordinal) {
+    return bytes(NODES.objectNode().put(ROW_HASH_KEY, rowCopyKey(hex, ordinal)));
   }
 
-  /** All columns by name, plus the multiplicity when rows are identified by their hash. */
-  public static byte[] value(Object[] row, List<Column> columns, Long count) {
+  /** The {@code __trickle_key} text of copy {@code ordinal} of the row with hash {@code hex}. */
+  public static String rowCopyKey(String hex, long ordinal) {
+    return hex + ":" + ordinal;
+  }
+
+  /** All columns by name. */
+  public static byte[] value(Object[] row, List<Column> columns) {
     ObjectNode value = NODES.objectNode();
     for (int i = 0; i < columns.size(); i++) {
       value.set(columns.get(i).name(), json(row[i]));
-    }
-    if (count != null) {
-      value.put(COUNT_FIELD, count);
     }
     return bytes(value);
   }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * that read it as the dispatcher does for captured tables:
  * <ul>
  *   <li>a data record becomes an upsert ({@code u}) whose image is the key and value merged, so
- *       it holds the target table's primary key columns, including {@code __trickle_key} and
- *       {@code __trickle_count} of a row-hash table;
+ *       it holds the target table's primary key columns, including the {@code __trickle_key}
+ *       (hash:ordinal) of a row-hash table, whose every copy of a row is a row of its own;
  *   <li>a tombstone becomes a delete ({@code d}) of the key;
  *   <li>a marker record becomes a {@link Msg.Marker} with the upstream's seq, LSN and time: the
  *       downstream inherits the upstream's epochs;
