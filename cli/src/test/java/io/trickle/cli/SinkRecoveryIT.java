@@ -92,6 +92,7 @@ class SinkRecoveryIT {
 
       s.execute("ALTER TABLE st_items_away RENAME TO st_items"); // fixed
       // Only a restart of the failed sink task (the supervisor's) can bring it back.
+      assertThat(awaitStatus(c, "st_items", "running")).as("st_items has no error after the fix").isNull();
       stack.awaitFresh(c, "after the target was fixed");
       stack.assertOracle(c, "after the target was fixed");
       assertThat(new ConnectRestClient(stack.connect.restUrl()).status("trickle-sink-st_items").running())

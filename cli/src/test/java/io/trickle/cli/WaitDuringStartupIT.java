@@ -80,7 +80,10 @@ class WaitDuringStartupIT {
           }
         });
         together.await();
-        int exit = Main.execute("wait", "--pg", pg.jdbcUrl(), "--timeout", "300s");
+        int exit = Main.execute("wait", "--pg", pg.jdbcUrl(), "--timeout", "240s");
+        if (run.isCompletedExceptionally()) {
+          run.join(); // the deployment's own failure explains the wait's
+        }
         assertThat(exit).as("trickle wait started with trickle run (repetition " + n + ")").isZero();
         // Right after wait returned, as a script's next statement would read it.
         stack.assertOracle(c, defs, "right after wait returned (repetition " + n + ")");

@@ -93,6 +93,21 @@ public final class Deployment implements AutoCloseable {
   }
 
   public void deploy(List<StreamTableDefinition> definitions) throws SQLException {
+    try {
+      deployAll(definitions);
+    } catch (SQLException | RuntimeException e) {
+      // run stops here: what it declared as starting will not start, and wait must say so.
+      for (StreamTableDefinition def : definitions) {
+        if (!failed.containsKey(def.name())) {
+          Catalog.markError(options.pg().jdbcUrl(), def.name(), "trickle run failed before this stream"
+              + " table was running: " + e.getMessage());
+        }
+      }
+      throw e;
+    }
+  }
+
+  private void deployAll(List<StreamTableDefinition> definitions) throws SQLException {
     PgUrl pg = options.pg();
     String changesTopic = StreamTableNames.changesTopic(pg);
     ConnectRestClient connect = new ConnectRestClient(options.connectUrl());

@@ -115,7 +115,15 @@ public final class ConnectRestClient {
    * @return true when something was restarted
    */
   public boolean restartIfFailed(String name, Duration timeout) {
-    ConnectorStatus s = status(name);
+    ConnectorStatus s;
+    try {
+      s = status(name);
+    } catch (ConnectRestException e) {
+      if (e.status() == 404) {
+        return false; // just created: no status yet, so nothing has failed
+      }
+      throw e;
+    }
     if (!s.failed()) {
       return false;
     }
