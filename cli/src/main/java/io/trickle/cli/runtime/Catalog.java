@@ -21,14 +21,38 @@ public final class Catalog {
     }
   }
 
-  /** Registers a (re)created stream table; freshness starts over. */
+  /**
+   * Records, before anything is compiled, that this deployment maintains the stream table: status
+   * {@code starting} until its sink applies an epoch, so {@code trickle wait} waits for it from the
+   * moment {@code run} starts. What was applied before (offset, LSN, generation) stays: an
+   * unchanged stream table continues from there.
+   */
+  public static void declare(Connection c, String name, String target, String definition)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TrickleSchema.STREAM_TABLES
+        + " (name, target_table, definition, plan_hash, status) VALUES (?, ?, ?, '', 'starting')"
+        + " ON CONFLICT (name) DO UPDATE SET status = 'starting', error = NULL, error_source = NULL,"
+        + " updated_at = now()")) {
+      ps.setString(1, name);
+      ps.setString(2, target);
+      ps.setString(3, definition);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Registers a (re)created, empty target; freshness starts over. The new generation and the
+   * missing applied offset make the sink rebuild the table from the start of the output topic,
+   * even if its consumer group had committed offsets for an earlier table of that name.
+   */
   public static void register(Connection c, String name, String target, String definition,
       String planHash) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TrickleSchema.STREAM_TABLES
         + " (name, target_table, definition, plan_hash, status) VALUES (?, ?, ?, ?, 'starting')"
         + " ON CONFLICT (name) DO UPDATE SET target_table = EXCLUDED.target_table,"
         + " definition = EXCLUDED.definition, plan_hash = EXCLUDED.plan_hash, status = 'starting',"
-        + " error = NULL, reflected_lsn = NULL, source_ts = NULL, lag_ms = NULL,"
+        + " error = NULL, error_source = NULL, generation = " + TrickleSchema.STREAM_TABLES + ".generation + 1,"
+        + " reflected_lsn = NULL, source_ts = NULL, lag_ms = NULL,"
         + " applied_offset = NULL, epochs_applied = 0, changes_applied = 0, updated_at = now()")) {
       ps.setString(1, name);
       ps.setString(2, target);
@@ -42,8 +66,10 @@ public final class Catalog {
   public static void markError(Connection c, String name, String target, String definition,
       String message) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TrickleSchema.STREAM_TABLES
-        + " (name, target_table, definition, plan_hash, status, error) VALUES (?, ?, ?, '', 'error', ?)"
+        + " (name, target_table, definition, plan_hash, status, error, error_source)"
+        + " VALUES (?, ?, ?, '', 'error', ?, '" + TrickleSchema.ERROR_DEPLOY + "')"
         + " ON CONFLICT (name) DO UPDATE SET status = 'error', error = EXCLUDED.error,"
+        + " error_source = EXCLUDED.error_source,"
         + " definition = EXCLUDED.definition, updated_at = now()")) {
       ps.setString(1, name);
       ps.setString(2, target);
@@ -53,16 +79,47 @@ public final class Catalog {
     }
   }
 
+  /** Marks a stream table failed because it could not be deployed. */
   public static void markError(String jdbcUrl, String name, String message) {
+    markError(jdbcUrl, name, message, TrickleSchema.ERROR_DEPLOY);
+  }
+
+  /**
+   * Marks a stream table failed, unless it already is (the first reason is the most specific).
+   *
+   * @param source who can tell when the cause is gone: one of {@code TrickleSchema.ERROR_*}
+   */
+  public static void markError(String jdbcUrl, String name, String message, String source) {
+    update(jdbcUrl, name, "UPDATE " + TrickleSchema.STREAM_TABLES
+        + " SET status = 'error', error = ?, error_source = ?, updated_at = now()"
+        + " WHERE name = ? AND status <> 'error'", message, source);
+  }
+
+  /**
+   * Ends an error that {@code source} recorded, once its cause is gone (a restarted connector or
+   * application stayed up). Errors of other origins stay.
+   *
+   * @return true when the stream table was in error from that source
+   */
+  public static boolean clearError(String jdbcUrl, String name, String source) {
+    return update(jdbcUrl, name, "UPDATE " + TrickleSchema.STREAM_TABLES
+        + " SET status = 'running', error = NULL, error_source = NULL, updated_at = now()"
+        + " WHERE status = 'error' AND error_source = ? AND name = ?", source) > 0;
+  }
+
+  private static int update(String jdbcUrl, String name, String sql, String... before) {
     try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
-        PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
-            + " SET status = 'error', error = ?, updated_at = now() WHERE name = ?")) {
-      ps.setString(1, message);
-      ps.setString(2, name);
-      ps.executeUpdate();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (String b : before) {
+        ps.setString(i++, b);
+      }
+      ps.setString(i, name);
+      return ps.executeUpdate();
     } catch (SQLException e) {
       org.slf4j.LoggerFactory.getLogger(Catalog.class)
-          .error("cannot record the failure of {} in PostgreSQL: {}", name, e.getMessage());
+          .error("cannot record the state of {} in PostgreSQL: {}", name, e.getMessage());
+      return 0;
     }
   }
 

@@ -70,6 +70,8 @@ public final class Deployment implements AutoCloseable {
   private final List<StreamTableApp> apps = new ArrayList<>();
   private final List<Deployed> deployed = new ArrayList<>();
   private final Map<String, String> failed = new LinkedHashMap<>();
+  private Supervisor.Settings supervisorSettings = Supervisor.Settings.DEFAULT;
+  private Supervisor supervisor;
 
   public Deployment(Options options, PrintStream out) {
     this.options = options;
@@ -91,12 +93,28 @@ public final class Deployment implements AutoCloseable {
   }
 
   public void deploy(List<StreamTableDefinition> definitions) throws SQLException {
+    try {
+      deployAll(definitions);
+    } catch (SQLException | RuntimeException e) {
+      // run stops here: what it declared as starting will not start, and wait must say so.
+      for (StreamTableDefinition def : definitions) {
+        if (!failed.containsKey(def.name())) {
+          Catalog.markError(options.pg().jdbcUrl(), def.name(), "trickle run failed before this stream"
+              + " table was running: " + e.getMessage());
+        }
+      }
+      throw e;
+    }
+  }
+
+  private void deployAll(List<StreamTableDefinition> definitions) throws SQLException {
     PgUrl pg = options.pg();
     String changesTopic = StreamTableNames.changesTopic(pg);
     ConnectRestClient connect = new ConnectRestClient(options.connectUrl());
     awaitConnect(connect, Duration.ofSeconds(120));
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
       TrickleSchema.ensure(c);
+      declareAll(c, definitions);
       StreamTableGraph graph = StreamTableGraph.of(definitions);
       Map<String, String> streamTables = new LinkedHashMap<>();
       for (StreamTableDefinition def : definitions) {
@@ -177,6 +195,7 @@ public final class Deployment implements AutoCloseable {
           .signalTable(TrickleSchema.SIGNAL)
           .build();
       connect.putConnectorConfig(StreamTableNames.sourceConnector(pg), source);
+      connect.restartIfFailed(StreamTableNames.sourceConnector(pg), Duration.ofSeconds(30));
       connect.awaitRunning(StreamTableNames.sourceConnector(pg), Duration.ofSeconds(60));
       if (existed && !added.isEmpty()) {
         requestIncrementalSnapshot(c, added);
@@ -188,7 +207,56 @@ public final class Deployment implements AutoCloseable {
       for (Map.Entry<String, List<Deployed>> g : groups.groups().entrySet()) {
         startGroupSink(connect, g.getKey(), g.getValue());
       }
+      supervise(connect, groups);
     }
+  }
+
+  /**
+   * Before anything is compiled, every definition this deployment will maintain is recorded as
+   * {@code starting}, in one transaction: {@code trickle wait} then never sees a partial set.
+   */
+  private static void declareAll(Connection c, List<StreamTableDefinition> definitions) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      for (StreamTableDefinition def : definitions) {
+        Catalog.declare(c, def.name(), StreamTableGraph.targetTable(def.name()), def.selectSql());
+      }
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  /** Watches the source, the sinks and the applications of what runs, restarting failed ones. */
+  private void supervise(ConnectRestClient connect, ConsistencyGroups groups) {
+    List<String> running = new ArrayList<>();
+    for (Deployed d : deployed) {
+      if (!failed.containsKey(d.definition().name())) {
+        running.add(d.definition().name());
+      }
+    }
+    Map<String, List<String>> connectors = new LinkedHashMap<>();
+    connectors.put(StreamTableNames.sourceConnector(options.pg()), running);
+    for (Deployed d : deployed) {
+      String name = d.definition().name();
+      if (running.contains(name)) {
+        String group = groups.groupOf(name);
+        String connector = group == null ? d.names().sinkConnector()
+            : StreamTableNames.groupSinkConnector(options.pg(), group);
+        connectors.computeIfAbsent(connector, k -> new ArrayList<>()).add(name);
+      }
+    }
+    supervisor = new Supervisor(options.pg().jdbcUrl(), connect, connectors, apps, supervisorSettings, out);
+    supervisor.start();
+  }
+
+  /** How the supervisor polls and backs off (tests shorten it). */
+  public void supervisorSettings(Supervisor.Settings settings) {
+    this.supervisorSettings = settings;
   }
 
   /**
@@ -227,11 +295,12 @@ public final class Deployment implements AutoCloseable {
     try {
       StreamTableApp app = new StreamTableApp(d.names(), d.plan(), d.upstreamTopics(), options.bootstrap(),
           options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg().jdbcUrl(), n,
-              "stream processing failed: " + e));
+              "stream processing failed: " + e, TrickleSchema.ERROR_APP));
       app.start();
       apps.add(app);
       if (ownSink) {
         connect.putConnectorConfig(d.names().sinkConnector(), sinkConfig(d));
+        connect.restartIfFailed(d.names().sinkConnector(), Duration.ofSeconds(30));
         connect.awaitRunning(d.names().sinkConnector(), Duration.ofSeconds(60));
       } else if (connect.exists(d.names().sinkConnector())) {
         connect.delete(d.names().sinkConnector()); // it joined a group: the group sink applies it now
@@ -258,6 +327,7 @@ public final class Deployment implements AutoCloseable {
     String connector = StreamTableNames.groupSinkConnector(options.pg(), group);
     try {
       connect.putConnectorConfig(connector, groupSinkConfig(group, running));
+      connect.restartIfFailed(connector, Duration.ofSeconds(30));
       connect.awaitRunning(connector, Duration.ofSeconds(60));
       out.printf("consistency group %s: %s applied together%n", group,
           running.stream().map(d -> d.definition().name()).toList());
@@ -410,6 +480,10 @@ public final class Deployment implements AutoCloseable {
 
   @Override
   public void close() {
+    if (supervisor != null) {
+      supervisor.close();
+      supervisor = null;
+    }
     for (StreamTableApp app : apps) {
       app.close();
     }

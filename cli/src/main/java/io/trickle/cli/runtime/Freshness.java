@@ -67,11 +67,15 @@ public final class Freshness {
   }
 
   /**
-   * Blocks until every stream table reflects the WAL position current at the call. A heartbeat
-   * write right after reading that position guarantees a change event beyond it, so an idle
-   * database does not wait for the next scheduled heartbeat.
+   * Blocks until every stream table of the deployment exists and reflects the WAL position
+   * current at the call. While the deployment is still starting (no {@code trickle} schema yet,
+   * no stream table declared yet, a stream table {@code starting} or its target missing), it
+   * keeps waiting; "nothing registered" is never "all current". A heartbeat write right after
+   * reading that position (as soon as the heartbeat table exists) guarantees a change event
+   * beyond it, so an idle database does not wait for the next scheduled heartbeat.
    *
-   * @return null on success, else why waiting failed
+   * @return null on success, else why waiting failed: a stream table in error (with its
+   *     message), or on timeout what it was still waiting for
    */
   public static String await(Connection c, Duration timeout) throws SQLException, InterruptedException {
     String target;
@@ -79,36 +83,79 @@ public final class Freshness {
       rs.next();
       target = rs.getString(1);
     }
-    try (Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE " + TrickleSchema.HEARTBEAT + " SET ts = now() WHERE id = 1");
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> behind = new ArrayList<>();
+    boolean heartbeat = false;
     while (true) {
-      behind.clear();
-      try (PreparedStatement ps = c.prepareStatement("SELECT name, status, error,"
-          + " coalesce(reflected_lsn >= CAST(? AS pg_lsn), false), reflected_lsn::text"
-          + " FROM " + TrickleSchema.STREAM_TABLES + " ORDER BY name")) {
-        ps.setString(1, target);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            if ("error".equals(rs.getString(2))) {
-              return "stream table " + rs.getString(1) + " is in error: " + rs.getString(3);
-            }
-            if (!rs.getBoolean(4)) {
-              behind.add(rs.getString(1) + " (at " + rs.getString(5) + ")");
-            }
+      List<String> waitingFor = new ArrayList<>();
+      if (!exists(c, TrickleSchema.STREAM_TABLES)) {
+        waitingFor.add("no trickle deployment in this database yet (schema " + TrickleSchema.SCHEMA
+            + " is missing; is trickle run starting?)");
+      } else {
+        if (!heartbeat && exists(c, TrickleSchema.HEARTBEAT)) {
+          try (Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE " + TrickleSchema.HEARTBEAT + " SET ts = now() WHERE id = 1");
           }
+          heartbeat = true;
+        }
+        String error = behind(c, target, waitingFor);
+        if (error != null) {
+          return error;
         }
       }
-      if (behind.isEmpty()) {
+      if (waitingFor.isEmpty()) {
         return null;
       }
       if (System.nanoTime() > deadline) {
         return "timed out after " + timeout.toMillis() + " ms waiting for WAL position " + target
-            + "; still behind: " + String.join(", ", behind);
+            + "; still waiting for: " + String.join(", ", waitingFor);
       }
       Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Adds to {@code waitingFor} each stream table that does not yet reflect {@code target}.
+   *
+   * @return the error of a stream table in error, else null
+   */
+  private static String behind(Connection c, String target, List<String> waitingFor) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT name, status, error,"
+        + " coalesce(reflected_lsn >= CAST(? AS pg_lsn), false), reflected_lsn::text,"
+        + " to_regclass(target_table) IS NOT NULL"
+        + " FROM " + TrickleSchema.STREAM_TABLES + " ORDER BY name")) {
+      ps.setString(1, target);
+      try (ResultSet rs = ps.executeQuery()) {
+        boolean any = false;
+        while (rs.next()) {
+          any = true;
+          String name = rs.getString(1);
+          String status = rs.getString(2);
+          if ("error".equals(status)) {
+            return "stream table " + name + " is in error: " + rs.getString(3);
+          }
+          if (!"running".equals(status)) {
+            waitingFor.add(name + " (" + status + ")");
+          } else if (!rs.getBoolean(6)) {
+            waitingFor.add(name + " (its table is missing)");
+          } else if (!rs.getBoolean(4)) {
+            waitingFor.add(name + " (at " + rs.getString(5) + ")");
+          }
+        }
+        if (!any) {
+          waitingFor.add("no stream table is registered yet");
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean exists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 }

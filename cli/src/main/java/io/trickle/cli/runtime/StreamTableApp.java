@@ -26,7 +26,13 @@ public final class StreamTableApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamTableApp.class);
 
   private final String name;
-  private final KafkaStreams streams;
+  private final Plan plan;
+  private final StreamTableNames names;
+  private final Map<String, String> upstreamTopics;
+  private final Properties props;
+  private final BiConsumer<String, Throwable> onFailure;
+  private volatile KafkaStreams streams;
+  private volatile Throwable failure;
 
   /** How long one exactly-once transaction may stay open before the broker aborts it. */
   static final int TRANSACTION_TIMEOUT_MS = 120_000;
@@ -40,8 +46,10 @@ public final class StreamTableApp implements AutoCloseable {
   public StreamTableApp(StreamTableNames names, Plan plan, Map<String, String> upstreamTopics,
       String bootstrap, Path stateDir, boolean singleBroker, BiConsumer<String, Throwable> onFailure) {
     this.name = plan.streamTable();
-    Topology topology = TopologyFactory.build(plan, names.changesTopic(), upstreamTopics,
-        names.outputTopic());
+    this.plan = plan;
+    this.names = names;
+    this.upstreamTopics = Map.copyOf(upstreamTopics);
+    this.onFailure = onFailure;
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -74,16 +82,47 @@ public final class StreamTableApp implements AutoCloseable {
     if (epochs != null) {
       p.put(Epochs.CONFIG, epochs);
     }
-    this.streams = new KafkaStreams(topology, p);
-    streams.setUncaughtExceptionHandler(e -> {
+    this.props = p;
+    this.streams = create();
+  }
+
+  private KafkaStreams create() {
+    Topology topology = TopologyFactory.build(plan, names.changesTopic(), upstreamTopics,
+        names.outputTopic());
+    KafkaStreams s = new KafkaStreams(topology, props);
+    s.setUncaughtExceptionHandler(e -> {
       LOG.error("stream table {} failed; shutting down its application only", name, e);
+      failure = e;
       onFailure.accept(name, e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
+    return s;
   }
 
   public void start() {
     streams.start();
+  }
+
+  /**
+   * Replaces a failed (or stopped) application with a new instance of the same application id:
+   * it restores its state from the changelogs and continues from the committed offsets.
+   */
+  public synchronized void restart() {
+    streams.close(Duration.ofSeconds(30));
+    failure = null;
+    streams = create();
+    streams.start();
+  }
+
+  /** True once the application has shut itself down after an uncaught error. */
+  public boolean failed() {
+    KafkaStreams.State s = streams.state();
+    return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR;
+  }
+
+  /** The error that stopped the application, or null. */
+  public Throwable failure() {
+    return failure;
   }
 
   public KafkaStreams.State state() {
@@ -95,7 +134,7 @@ public final class StreamTableApp implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     streams.close(Duration.ofSeconds(30));
   }
 }

@@ -1,5 +1,7 @@
 package io.trickle.cli.runtime;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,7 +9,10 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -30,22 +35,68 @@ public final class Topics implements AutoCloseable {
         TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG, "delete")));
   }
 
-  /** A stream table's output topic: its changelog, compacted by row key. */
+  /**
+   * How long the cleaner keeps a tombstone after compacting it: 100 years, i.e. for the life of
+   * the topic. Kafka's default (1 day) drops a delete for any consumer that lags longer (a sink
+   * whose Connect worker was down over a weekend, a downstream stream table stopped for a
+   * redefinition), and the row it deletes then stays in that consumer's state forever. Any finite
+   * value has that hazard, so none is used; the price is one key-only record per row key ever
+   * deleted. Not {@code Long.MAX_VALUE}: the broker adds it to the cleaning time.
+   */
+  public static final long TOMBSTONE_RETENTION_MS = 100L * 365 * 24 * 3600 * 1000;
+
+  /**
+   * Records younger than this are not compacted. A consumer that lags less than this reads every
+   * change after its position, so each epoch marker it passes is a consistent cut (a compacted
+   * range would lose a key's value at an earlier marker and apply it only at a later one). A
+   * consumer that lags more still converges to the complete state, through states that may mix
+   * two epochs.
+   */
+  public static final long MIN_COMPACTION_LAG_MS = 3600L * 1000;
+
+  /** The configuration every output topic gets, and that existing ones are brought to. */
+  static final Map<String, String> OUTPUT_TOPIC_CONFIG = Map.of(
+      TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+      TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(TOMBSTONE_RETENTION_MS),
+      TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(MIN_COMPACTION_LAG_MS));
+
+  /**
+   * A stream table's output topic: its changelog, compacted by row key, with its tombstones kept
+   * (see {@link #TOMBSTONE_RETENTION_MS}). A topic created by an earlier version gets the same
+   * settings.
+   */
   public void ensureOutputTopic(String name) {
-    create(new NewTopic(name, Optional.of(1), replication).configs(Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    if (!create(new NewTopic(name, Optional.of(1), replication).configs(OUTPUT_TOPIC_CONFIG))) {
+      setConfig(name, OUTPUT_TOPIC_CONFIG);
+    }
   }
 
-  private void create(NewTopic topic) {
+  /** @return false when the topic existed */
+  private boolean create(NewTopic topic) {
     try {
       admin.createTopics(List.of(topic)).all().get();
+      return true;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
       }
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating topic " + topic.name(), e);
+    }
+  }
+
+  private void setConfig(String topic, Map<String, String> config) {
+    Collection<AlterConfigOp> ops = new ArrayList<>();
+    config.forEach((k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+    try {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops)).all().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot configure topic " + topic + ": " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted configuring topic " + topic, e);
     }
   }
 

@@ -16,6 +16,20 @@ public final class TrickleSchema {
   /** Debezium signal table: incremental snapshots of tables added to a running deployment. */
   public static final String SIGNAL = SCHEMA + ".debezium_signal";
 
+  /**
+   * Who set a stream table's {@code error}. An error is cleared only by the party that can tell
+   * its cause is gone: the sink after it applied an epoch ({@link #ERROR_SINK}), the supervisor of
+   * {@code trickle run} after a restarted connector or application stayed up ({@link #ERROR_CONNECT},
+   * {@link #ERROR_APP}). The others ({@link #ERROR_STREAM}: the query failed on a row;
+   * {@link #ERROR_DEPLOY}: the definition could not be deployed) stay until the stream table is
+   * deployed again.
+   */
+  public static final String ERROR_SINK = "sink";
+  public static final String ERROR_CONNECT = "connect";
+  public static final String ERROR_APP = "app";
+  public static final String ERROR_STREAM = "stream";
+  public static final String ERROR_DEPLOY = "deploy";
+
   private TrickleSchema() {}
 
   public static void ensure(Connection c) throws SQLException {
@@ -30,13 +44,20 @@ public final class TrickleSchema {
           + " plan_hash text NOT NULL,"
           + " status text NOT NULL," // starting | running | error
           + " error text,"
+          + " error_source text," // who set the error, so that only it clears it (ERROR_* below)
           + " reflected_lsn pg_lsn,"
           + " source_ts timestamptz,"
           + " lag_ms bigint,"
           + " applied_offset bigint,"
           + " epochs_applied bigint NOT NULL DEFAULT 0,"
           + " changes_applied bigint NOT NULL DEFAULT 0,"
-          + " updated_at timestamptz NOT NULL DEFAULT now())");
+          + " updated_at timestamptz NOT NULL DEFAULT now(),"
+          // Bumped whenever the target is (re)created empty: a sink that applied to an older
+          // generation re-reads the output topic from its start (see the sink tasks).
+          + " generation bigint NOT NULL DEFAULT 0)");
+      // Catalogs created by earlier versions.
+      s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS error_source text");
+      s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0");
       // The oid of the target table trickle created: the only table it may drop or replace.
       s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS target_oid oid");
       s.execute("CREATE TABLE IF NOT EXISTS " + HEARTBEAT + " (id int PRIMARY KEY, ts timestamptz)");

@@ -109,6 +109,33 @@ public final class ConnectRestClient {
   }
 
   /**
+   * Restarts the connector's failed parts, if any (a connector that exists from an earlier run
+   * may have failed while nobody watched), and waits until none is FAILED any more.
+   *
+   * @return true when something was restarted
+   */
+  public boolean restartIfFailed(String name, Duration timeout) {
+    ConnectorStatus s;
+    try {
+      s = status(name);
+    } catch (ConnectRestException e) {
+      if (e.status() == 404) {
+        return false; // just created: no status yet, so nothing has failed
+      }
+      throw e;
+    }
+    if (!s.failed()) {
+      return false;
+    }
+    restart(name, true, true);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (status(name).failed() && System.nanoTime() < deadline) {
+      sleep(100);
+    }
+    return true;
+  }
+
+  /**
    * Waits until the connector and all its tasks are RUNNING.
    *
    * @throws ConnectRestException when the connector or a task FAILED (with the first trace lines),

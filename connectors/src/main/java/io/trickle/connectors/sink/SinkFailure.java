@@ -15,17 +15,30 @@ final class SinkFailure {
   private SinkFailure() {}
 
   /**
-   * True for SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the
-   * rows are what they are, so the stream table goes to error instead of retrying forever.
+   * True for the SQLSTATE classes that a replay would reproduce, so the stream table goes to
+   * error instead of retrying forever:
+   * <ul>
+   *   <li>22 (data exception) and 23 (integrity constraint violation): the rows are what they are;
+   *   <li>42 (syntax error or access rule violation): the target table is missing (42P01), a
+   *       column was dropped (42703), a privilege was revoked (42501). Someone must fix the
+   *       target; the sink then resumes where it stopped when its task is restarted (trickle
+   *       run's supervisor does that with backoff).
+   * </ul>
+   * Everything else (connection loss 08, deadlock and serialization failure 40, server shutdown
+   * 57, out of resources 53) may pass, so it is retried.
    */
   static boolean permanent(Throwable e) {
     for (SQLException s : chain(e)) {
-      String state = s.getSQLState();
-      if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+      if (permanent(s.getSQLState())) {
         return true;
       }
     }
     return false;
+  }
+
+  static boolean permanent(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23")
+        || sqlState.startsWith("42"));
   }
 
   /** The most specific message: PostgreSQL's own error rather than pgjdbc's batch wrapper. */

@@ -26,6 +26,9 @@ import java.util.Set;
 final class TargetWriter {
   /** SQLSTATE not_null_violation: permanent, like every integrity constraint violation. */
   static final String NOT_NULL_VIOLATION = "23502";
+  /** SQLSTATE undefined_table and undefined_column: permanent until the target is fixed. */
+  static final String UNDEFINED_TABLE = "42P01";
+  static final String UNDEFINED_COLUMN = "42703";
 
   private final String table;
   private final Map<String, String> columnTypes = new LinkedHashMap<>();
@@ -56,7 +59,7 @@ final class TargetWriter {
       }
     }
     if (columnTypes.isEmpty()) {
-      throw new SQLException("target table " + table + " does not exist");
+      throw new SQLException("target table " + table + " does not exist", UNDEFINED_TABLE);
     }
     // The primary key, else a whole-column UNIQUE NULLS NOT DISTINCT index (PostgreSQL 15+),
     // which TargetTable creates for a row key that may hold NULLs.
@@ -140,8 +143,9 @@ final class TargetWriter {
   private String type(String col) {
     String t = columnTypes.get(col);
     if (t == null) {
-      throw new IllegalStateException("target table " + table + " has no column " + col
-          + "; the output topic and the table disagree (was the stream table redefined?)");
+      String message = "target table " + table + " has no column " + col
+          + "; the output topic and the table disagree (was a column dropped?)";
+      throw new IllegalStateException(message, new SQLException(message, UNDEFINED_COLUMN));
     }
     return t;
   }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.connectors.ddl.TrickleSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -59,6 +57,8 @@ public final class TrickleGroupSinkTask extends SinkTask {
     Map<String, TargetWriter.Change> open = new LinkedHashMap<>();
     MarkerAt last;
     long lastSeenOffset = -1;
+    /** The target's generation the applied offset belongs to (trickle.stream_tables.generation). */
+    long generation;
     TopicPartition partition;
     TargetWriter writer;
 
@@ -88,25 +88,36 @@ public final class TrickleGroupSinkTask extends SinkTask {
 
   @Override
   public void open(Collection<TopicPartition> partitions) {
-    // Anything buffered before a rebalance is re-read from the applied offsets.
-    reset();
     try {
-      for (TopicPartition tp : partitions) {
-        MemberState m = byTopic.get(tp.topic());
-        if (m == null) {
-          continue;
-        }
-        m.partition = tp;
-        Long applied = readAppliedOffset(m.member.streamTable());
-        if (applied != null) {
-          context.offset(tp, applied + 1);
-          appliedOffsets.put(tp, applied);
-          m.lastSeenOffset = applied;
-        }
-      }
+      seekToApplied(partitions);
     } catch (SQLException e) {
       closeQuietly();
       throw new RetriableException("cannot read the applied offsets of group " + config.group(), e);
+    }
+  }
+
+  /**
+   * Continues where PostgreSQL says each member's target stands, not where the consumer group
+   * committed: a target (re)created empty has no applied offset and is rebuilt from the start of
+   * its compacted output topic. Anything buffered before is re-read.
+   */
+  private void seekToApplied(Collection<TopicPartition> partitions) throws SQLException {
+    reset();
+    for (TopicPartition tp : partitions) {
+      MemberState m = byTopic.get(tp.topic());
+      if (m == null) {
+        continue;
+      }
+      m.partition = tp;
+      StreamTableRow.Applied applied = StreamTableRow.read(connection(), m.member.streamTable());
+      m.generation = applied.generation();
+      context.offset(tp, applied.nextOffset());
+      if (applied.appliedOffset() != null) {
+        appliedOffsets.put(tp, applied.appliedOffset());
+        m.lastSeenOffset = applied.appliedOffset();
+      } else {
+        appliedOffsets.remove(tp);
+      }
     }
   }
 
@@ -145,7 +156,7 @@ public final class TrickleGroupSinkTask extends SinkTask {
     try {
       for (Map.Entry<String, String> e : errors.entrySet()) {
         LOG.error("stream table {} of group {} reported an error: {}", e.getKey(), config.group(), e.getValue());
-        recordError(e.getKey(), e.getValue());
+        recordError(e.getKey(), e.getValue(), TrickleSchema.ERROR_STREAM);
       }
       applyCommon();
     } catch (SQLException | RuntimeException e) {
@@ -189,23 +200,20 @@ public final class TrickleGroupSinkTask extends SinkTask {
         epochs++;
       }
       applying = m.member.streamTable();
+      if (!merged.isEmpty() && m.writer == null) {
+        // Made when first needed: a missing target must not keep the task from recording its error.
+        m.writer = new TargetWriter(c, m.member.targetTable());
+      }
       long n = merged.isEmpty() ? 0 : m.writer.apply(c, merged);
       applying = null;
-      try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
-          + " SET status = CASE WHEN status = 'error' THEN status ELSE 'running' END,"
-          + " reflected_lsn = greatest(reflected_lsn, CAST(? AS pg_lsn)),"
-          + " source_ts = to_timestamp(? / 1000.0), lag_ms = ?,"
-          + " applied_offset = coalesce(?, applied_offset),"
-          + " epochs_applied = epochs_applied + ?, changes_applied = changes_applied + ?,"
-          + " updated_at = now() WHERE name = ?")) {
-        ps.setString(1, OutputRecords.pgLsn(frontier.lsn()));
-        ps.setLong(2, frontier.tsMs());
-        ps.setLong(3, Math.max(0, System.currentTimeMillis() - frontier.tsMs()));
-        ps.setObject(4, lastApplied == null ? null : lastApplied.offset(), java.sql.Types.BIGINT);
-        ps.setLong(5, epochs);
-        ps.setLong(6, n);
-        ps.setString(7, m.member.streamTable());
-        ps.executeUpdate();
+      if (!StreamTableRow.applied(c, m.member.streamTable(), m.generation, OutputRecords.pgLsn(frontier.lsn()),
+          frontier.tsMs(), lastApplied == null ? null : lastApplied.offset(), epochs, n)) {
+        // A member's target was recreated empty since open(): rebuild the group from there.
+        c.rollback();
+        LOG.info("group {}: target of {} was recreated; re-reading from the applied offsets", config.group(),
+            m.member.streamTable());
+        seekToApplied(context.assignment());
+        return;
       }
       applied.put(m, epochs);
     }
@@ -236,7 +244,7 @@ public final class TrickleGroupSinkTask extends SinkTask {
     try {
       for (MemberState m : byTopic.values()) {
         if (failed == null || failed.equals(m.member.streamTable())) {
-          recordError(m.member.streamTable(), message);
+          recordError(m.member.streamTable(), message, TrickleSchema.ERROR_SINK);
         }
       }
     } catch (SQLException recordFailed) {
@@ -248,15 +256,8 @@ public final class TrickleGroupSinkTask extends SinkTask {
         + ": " + message, e);
   }
 
-  private void recordError(String streamTable, String message) throws SQLException {
-    Connection c = connection();
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
-        + " SET status = 'error', error = ?, updated_at = now() WHERE name = ?")) {
-      ps.setString(1, message);
-      ps.setString(2, streamTable);
-      ps.executeUpdate();
-      c.commit();
-    }
+  private void recordError(String streamTable, String message, String source) throws SQLException {
+    StreamTableRow.recordError(connection(), streamTable, message, source);
   }
 
   @Override
@@ -276,27 +277,13 @@ public final class TrickleGroupSinkTask extends SinkTask {
     closeQuietly();
   }
 
-  private Long readAppliedOffset(String streamTable) throws SQLException {
-    Connection c = connection();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT applied_offset FROM " + TrickleSchema.STREAM_TABLES + " WHERE name = ?")) {
-      ps.setString(1, streamTable);
-      try (ResultSet rs = ps.executeQuery()) {
-        Long v = rs.next() ? (Long) rs.getObject(1) : null;
-        c.commit();
-        return v;
-      }
-    }
-  }
-
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
       connection = DriverManager.getConnection(config.connectionUrl());
       connection.setAutoCommit(false);
       for (MemberState m : byTopic.values()) {
-        m.writer = new TargetWriter(connection, m.member.targetTable());
+        m.writer = null;
       }
-      connection.commit();
     }
     return connection;
   }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.connectors.ddl.TrickleSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,6 +38,8 @@ public final class TrickleSinkTask extends SinkTask {
   private Marker lastClosed;
   private long closedEpochs;
   private final Map<TopicPartition, Long> appliedOffsets = new HashMap<>();
+  /** The target's generation the applied offsets belong to (trickle.stream_tables.generation). */
+  private long generation;
 
   @Override
   public String version() {
@@ -54,21 +54,34 @@ public final class TrickleSinkTask extends SinkTask {
   @Override
   public void open(Collection<TopicPartition> partitions) {
     try {
-      Long applied = readAppliedOffset();
-      for (TopicPartition tp : partitions) {
-        if (applied != null) {
-          context.offset(tp, applied + 1);
-          appliedOffsets.put(tp, applied);
-        }
-      }
-      // Anything buffered before a rebalance is re-read from the applied offset.
-      closed = new LinkedHashMap<>();
-      open = new LinkedHashMap<>();
-      lastClosed = null;
-      closedEpochs = 0;
+      seekToApplied(partitions);
     } catch (SQLException e) {
+      closeQuietly();
       throw new RetriableException("cannot read the applied offset of " + config.streamTable(), e);
     }
+  }
+
+  /**
+   * Continues where PostgreSQL says the target stands, not where the consumer group committed:
+   * a target (re)created empty has no applied offset, and is rebuilt from the start of the
+   * compacted output topic.
+   */
+  private void seekToApplied(Collection<TopicPartition> partitions) throws SQLException {
+    StreamTableRow.Applied applied = StreamTableRow.read(connection(), config.streamTable());
+    generation = applied.generation();
+    for (TopicPartition tp : partitions) {
+      context.offset(tp, applied.nextOffset());
+      if (applied.appliedOffset() != null) {
+        appliedOffsets.put(tp, applied.appliedOffset());
+      } else {
+        appliedOffsets.remove(tp);
+      }
+    }
+    // Anything buffered before a rebalance is re-read from the applied offset.
+    closed = new LinkedHashMap<>();
+    open = new LinkedHashMap<>();
+    lastClosed = null;
+    closedEpochs = 0;
   }
 
   @Override
@@ -104,7 +117,7 @@ public final class TrickleSinkTask extends SinkTask {
     }
     try {
       if (error != null) {
-        recordError(error);
+        recordError(error, TrickleSchema.ERROR_STREAM);
       }
       if (lastClosed != null && lastClosed != closedMarkerBefore) {
         applyClosed();
@@ -125,42 +138,34 @@ public final class TrickleSinkTask extends SinkTask {
 
   private void applyClosed() throws SQLException {
     Connection c = connection();
+    boolean current;
     try {
-      long n = writer.apply(c, closed);
-      try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
-          + " SET status = CASE WHEN status = 'error' THEN status ELSE 'running' END,"
-          + " reflected_lsn = greatest(reflected_lsn, CAST(? AS pg_lsn)),"
-          + " source_ts = to_timestamp(? / 1000.0), lag_ms = ?, applied_offset = ?,"
-          + " epochs_applied = epochs_applied + ?, changes_applied = changes_applied + ?,"
-          + " updated_at = now() WHERE name = ?")) {
-        ps.setString(1, OutputRecords.pgLsn(lastClosed.lsn()));
-        ps.setLong(2, lastClosed.tsMs());
-        ps.setLong(3, Math.max(0, System.currentTimeMillis() - lastClosed.tsMs()));
-        ps.setLong(4, lastClosed.offset());
-        ps.setLong(5, closedEpochs);
-        ps.setLong(6, n);
-        ps.setString(7, config.streamTable());
-        ps.executeUpdate();
+      long n = writer(c).apply(c, closed);
+      current = StreamTableRow.applied(c, config.streamTable(), generation,
+          OutputRecords.pgLsn(lastClosed.lsn()), lastClosed.tsMs(), lastClosed.offset(), closedEpochs, n);
+      if (current) {
+        c.commit();
+      } else {
+        c.rollback();
       }
-      c.commit();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
       throw e;
+    }
+    if (!current) {
+      // The target was recreated empty since open(): rebuild it from the output topic.
+      LOG.info("target {} of stream table {} was recreated; re-reading its output topic from the applied offset",
+          config.targetTable(), config.streamTable());
+      seekToApplied(context.assignment());
+      return;
     }
     appliedOffsets.put(lastClosed.partition(), lastClosed.offset());
     closed = new LinkedHashMap<>();
     closedEpochs = 0;
   }
 
-  private void recordError(String message) throws SQLException {
-    Connection c = connection();
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
-        + " SET status = 'error', error = ?, updated_at = now() WHERE name = ?")) {
-      ps.setString(1, message);
-      ps.setString(2, config.streamTable());
-      ps.executeUpdate();
-      c.commit();
-    }
+  private void recordError(String message, String source) throws SQLException {
+    StreamTableRow.recordError(connection(), config.streamTable(), message, source);
   }
 
   /**
@@ -172,7 +177,7 @@ public final class TrickleSinkTask extends SinkTask {
         + SinkFailure.message(e);
     LOG.error("stream table {}: {}", config.streamTable(), message, e);
     try {
-      recordError(message);
+      recordError(message, TrickleSchema.ERROR_SINK);
     } catch (SQLException recordFailed) {
       LOG.error("cannot record the error of {} in PostgreSQL: {}", config.streamTable(), recordFailed.getMessage());
     } finally {
@@ -198,27 +203,22 @@ public final class TrickleSinkTask extends SinkTask {
     closeQuietly();
   }
 
-  private Long readAppliedOffset() throws SQLException {
-    Connection c = connection();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT applied_offset FROM " + TrickleSchema.STREAM_TABLES + " WHERE name = ?")) {
-      ps.setString(1, config.streamTable());
-      try (ResultSet rs = ps.executeQuery()) {
-        Long v = rs.next() ? (Long) rs.getObject(1) : null;
-        c.commit();
-        return v;
-      }
-    }
-  }
-
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
       connection = DriverManager.getConnection(config.connectionUrl());
       connection.setAutoCommit(false);
-      writer = new TargetWriter(connection, config.targetTable());
-      connection.commit();
+      writer = null;
     }
     return connection;
+  }
+
+  /** Made when first needed: a missing target must not keep the task from recording its error. */
+  private TargetWriter writer(Connection c) throws SQLException {
+    if (writer == null) {
+      writer = new TargetWriter(c, config.targetTable());
+      c.commit();
+    }
+    return writer;
   }
 
   private void rollbackQuietly() {
