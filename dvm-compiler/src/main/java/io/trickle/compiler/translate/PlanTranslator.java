@@ -92,7 +92,7 @@ public final class PlanTranslator {
     }
     MaterializeOp materialize = new MaterializeOp(translator.nextId(), opPositions.start(), out,
         streamTable);
-    return new Plan(streamTable, sql, materialize);
+    return new Plan(streamTable, sql, materialize).withWarnings(translator.warnings());
   }
 
   /** Refs and casts of refs (some with a time zone literal) reach here (see above). */
