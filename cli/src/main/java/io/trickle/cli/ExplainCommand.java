@@ -26,6 +26,10 @@ final class ExplainCommand implements Callable<Integer> {
       + " default: an embedded PostgreSQL holding the demo schema.")
   String pg;
 
+  @Option(names = "--timezone", description = "TimeZone to evaluate the definition in unless it"
+      + " says WITH (timezone = ...); default: the TimeZone of the database session.")
+  String timeZone;
+
   @Override
   public Integer call() throws Exception {
     StreamTableDefinition def;
@@ -49,8 +53,11 @@ final class ExplainCommand implements Callable<Integer> {
 
   private int explain(StreamTableDefinition def, Connection c) {
     try {
-      Plan plan = new StreamTableCompiler().compile(def, c);
+      Plan plan = new StreamTableCompiler(timeZone).compile(def, c);
       System.out.print(plan.explain());
+      for (String warning : plan.warnings()) {
+        System.out.println("warning: " + warning);
+      }
       return 0;
     } catch (CompileException e) {
       System.err.println("error: " + file + ": " + e.getMessage());

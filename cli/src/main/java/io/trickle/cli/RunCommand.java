@@ -35,6 +35,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--heartbeat", defaultValue = "1000", description = "Debezium heartbeat interval in ms (default ${DEFAULT-VALUE}).")
   int heartbeatMs;
 
+  @Option(names = "--timezone", description = "TimeZone (a tz database name such as UTC or"
+      + " Europe/Paris) that date_trunc, casts to and from timestamptz and the like are evaluated"
+      + " in, for definitions without WITH (timezone = ...); default: the TimeZone of trickle's"
+      + " database session, which the JDBC driver sets to this JVM's zone.")
+  String timeZone;
+
   @Override
   public Integer call() throws Exception {
     PgUrl url = PgUrl.parse(pg);
@@ -66,7 +72,8 @@ final class RunCommand implements Callable<Integer> {
       CountDownLatch stop) throws Exception {
     try (Stack stack = Stack.start(kafka, connect, stateDir.toAbsolutePath());
         Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
-            stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs), System.out)) {
+            stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone),
+            System.out)) {
       if (!defs.isEmpty()) {
         deployment.deploy(defs);
       }

@@ -13,6 +13,7 @@ import io.trickle.compiler.plan.SqlPos;
 import io.trickle.compiler.rel.CalciteFrontEnd;
 import io.trickle.compiler.rel.PgSchemaFactory;
 import io.trickle.compiler.rel.RelNormalizer;
+import io.trickle.compiler.translate.PinnedTimeZone;
 import io.trickle.compiler.translate.PlanTranslator;
 import java.sql.Connection;
 import java.util.HashSet;
@@ -33,6 +34,24 @@ import org.apache.calcite.sql.SqlNode;
  */
 public final class StreamTableCompiler {
 
+  /** Definition option {@code timezone}: the TimeZone the stream table is evaluated in. */
+  public static final String TIME_ZONE = "timezone";
+
+  private final String timeZone;
+
+  /** Pins the database session's TimeZone, unless a definition says {@code WITH (timezone)}. */
+  public StreamTableCompiler() {
+    this(null);
+  }
+
+  /**
+   * @param timeZone the TimeZone to evaluate definitions in that do not name one (e.g. {@code
+   *     trickle run --timezone}); null for the TimeZone setting of the connection's session
+   */
+  public StreamTableCompiler(String timeZone) {
+    this.timeZone = timeZone;
+  }
+
   /**
    * @param pg a connection to the source database; it is the catalog, and PostgreSQL validates
    *     the query through it (in a transaction or savepoint that is rolled back)
@@ -50,8 +69,10 @@ public final class StreamTableCompiler {
    * @param streamTables qualified target table ({@code schema.table}) → stream table name
    */
   public Plan compile(StreamTableDefinition def, Connection pg, Map<String, String> streamTables) {
+    String[] zone = pinnedTimeZone(def, pg);
     PgValidation pgResult = PgValidator.validate(pg, def,
-        name -> SqlPositions.of(def, CalciteFrontEnd.parse(def)).duplicateItem(name));
+        name -> SqlPositions.of(def, CalciteFrontEnd.parse(def)).duplicateItem(name),
+        zone[1].equals(SESSION) ? null : zone[0]);
     SqlNode parsed = CalciteFrontEnd.parse(def);
     SqlPositions positions = SqlPositions.of(def, parsed);
     rejectNonImmutable(pgResult, positions);
@@ -61,8 +82,30 @@ public final class StreamTableCompiler {
     PgCatalog catalog = PgCatalog.read(pg);
     RelRoot root = new CalciteFrontEnd(def, PgSchemaFactory.create(catalog)).toRel();
     RelNode rel = RelNormalizer.normalize(root.rel);
-    return PlanTranslator.translate(def.name(), def.selectSql(), root, rel, pgResult.columns(),
-        positions, streamTables, maxGroupingSets(def));
+    String[] used = new String[1];
+    Plan plan = PinnedTimeZone.with(zone[0], zone[1], () -> PlanTranslator.translate(def.name(),
+        def.selectSql(), root, rel, pgResult.columns(), positions, streamTables,
+        maxGroupingSets(def)), z -> used[0] = z);
+    return plan.withTimeZone(used[0]);
+  }
+
+  private static final String SESSION = "the TimeZone setting of trickle's database session";
+
+  /** The zone's name and where it came from: the definition, the compiler, or the session. */
+  private String[] pinnedTimeZone(StreamTableDefinition def, Connection pg) {
+    String option = def.options().get(TIME_ZONE);
+    if (option != null) {
+      String name = option.strip();
+      if (!PinnedTimeZone.isSupported(name)) {
+        throw new CompileException(def.start(), "option " + TIME_ZONE + " must name a zone of"
+            + " the tz database, such as 'UTC' or 'Europe/Paris', not '" + option + "'");
+      }
+      return new String[] {name, "option " + TIME_ZONE};
+    }
+    if (timeZone != null) {
+      return new String[] {timeZone, "--timezone"};
+    }
+    return new String[] {PgValidator.sessionTimeZone(pg), SESSION};
   }
 
   /** Definition option {@code max_grouping_sets}: the most grouping sets one GROUP BY may have. */
@@ -90,6 +133,9 @@ public final class StreamTableCompiler {
 
   private static void rejectNonImmutable(PgValidation pg, SqlPositions positions) {
     for (PgValidation.NonImmutableFunction f : pg.functions()) {
+      if (f.readsOnlyTimeZone()) {
+        continue; // evaluated in the pinned TimeZone (translate.PinnedTimeZone)
+      }
       SqlPos pos = f.display().startsWith("operator ") ? positions.operator(f.name())
           : positions.function(f.name());
       if (f.provolatile() == 'v') {

@@ -81,8 +81,8 @@ class CompilerTestErrorsTest {
             "line 1, column 98: LIMIT/OFFSET inside an EXISTS or IN subquery is not supported yet"),
         Arguments.of("select id, name similar to 'x' as s from customers",
             "line 1, column 12: operator SIMILAR TO is not supported yet"),
-        Arguments.of("select tstz::date as d from orders",
-            "line 1, column 8: date() is stable (pg_proc.provolatile = 's')"),
+        Arguments.of("select id, tstz + interval '1 day' as t from orders",
+            "line 1, column 12: operator + (timestamptz_pl_interval) is stable"),
         Arguments.of("with recursive x(n) as (select id from products union all select n + 1 from x"
             + " where n < 3) select n from x",
             "line 1, column 16: WITH RECURSIVE is not supported"),

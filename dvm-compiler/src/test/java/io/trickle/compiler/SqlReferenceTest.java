@@ -105,6 +105,13 @@ class SqlReferenceTest {
   @MethodSource("supportedRows")
   void supportedExamplesCompile(Row row) {
     assertThatCode(() -> db.compile(row.example())).as(row.example()).doesNotThrowAnyException();
+    // A row documenting a query PostgreSQL does not determine says so ("with a warning").
+    List<String> warnings = db.compile(row.example()).warnings();
+    if (row.operator().contains("with a warning")) {
+      assertThat(warnings).as("warnings of %s", row.example()).isNotEmpty();
+    } else {
+      assertThat(warnings).as("warnings of %s", row.example()).isEmpty();
+    }
   }
 
   @ParameterizedTest(name = "{0}")

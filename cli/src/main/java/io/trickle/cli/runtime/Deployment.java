@@ -47,8 +47,17 @@ import java.util.TreeSet;
 public final class Deployment implements AutoCloseable {
 
   /** Where things are. {@code singleBroker} sets replication factors to 1 (embedded mode). */
+  /**
+   * @param timeZone the TimeZone to evaluate definitions in that do not say {@code WITH
+   *     (timezone = ...)}; null for the TimeZone of trickle's database session
+   */
   public record Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
-      boolean singleBroker, int heartbeatIntervalMs) {}
+      boolean singleBroker, int heartbeatIntervalMs, String timeZone) {
+    public Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
+        boolean singleBroker, int heartbeatIntervalMs) {
+      this(pg, bootstrap, connectUrl, stateDir, singleBroker, heartbeatIntervalMs, null);
+    }
+  }
 
   /**
    * A deployed stream table. {@code upstreamTopics}: each stream table it reads → that one's
@@ -136,7 +145,10 @@ public final class Deployment implements AutoCloseable {
                   + ", which failed: " + failed.get(up));
             }
           }
-          Plan plan = new StreamTableCompiler().compile(def, c, streamTables);
+          Plan plan = new StreamTableCompiler(options.timeZone()).compile(def, c, streamTables);
+          for (String warning : plan.warnings()) {
+            out.println("warning: " + def.name() + ": " + warning);
+          }
           Map<String, String> upstreamTopics = new TreeMap<>();
           for (SourceOp s : plan.sources()) {
             if (s.readsStreamTable()) {

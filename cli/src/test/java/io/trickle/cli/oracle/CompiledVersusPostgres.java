@@ -35,6 +35,7 @@ import java.util.Map;
  * to 9 digits, ORDER BY ... LIMIT ties tolerated, plus no error record and no multiplicity of
  * zero or less. The materialized side is what the sink would hold: records up to the last epoch
  * marker, copied into a temporary table shaped like the target table ({@link TargetTable}).
+ * PostgreSQL runs the defining query under the TimeZone the plan pinned ({@link Plan#timeZone}).
  *
  * <pre>{@code
  * try (CompiledVersusPostgres h = CompiledVersusPostgres.open(jdbcUrl, List.of("public.t"))) {
@@ -130,8 +131,19 @@ public final class CompiledVersusPostgres implements AutoCloseable {
     }
     String temp = TEMP_PREFIX + d.definition().name();
     materialize(temp, plan, d.driver().table());
-    Oracle.Result r = Oracle.check(pg, d.definition().name(), temp, d.definition().selectSql(),
-        plan.columns());
+    Oracle.Result r;
+    // PostgreSQL runs the query under the TimeZone the plan pinned (null: it reads none).
+    try (Statement s = pg.createStatement()) {
+      if (plan.timeZone() != null) {
+        s.execute("SET TimeZone = '" + plan.timeZone().replace("'", "''") + "'");
+      }
+      try {
+        r = Oracle.check(pg, d.definition().name(), temp, d.definition().selectSql(),
+            plan.columns());
+      } finally {
+        s.execute("RESET TimeZone");
+      }
+    }
     return new Check(d.definition().name(), r, problems);
   }
 

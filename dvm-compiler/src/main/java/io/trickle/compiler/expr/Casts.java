@@ -253,7 +253,7 @@ final class Casts {
     return switch (from) {
       case DATE -> null;
       case TIMESTAMP -> v -> ((LocalDateTime) v).toLocalDate();
-      case TIMESTAMPTZ -> v -> LocalDate.ofInstant((Instant) v, ZoneOffset.UTC);
+      case TIMESTAMPTZ -> throw needsZone(from, Kind.DATE);
       case TEXT -> v -> PgText.parseDate((String) v);
       default -> throw unsupported(from, Kind.DATE);
     };
@@ -263,7 +263,7 @@ final class Casts {
     return switch (from) {
       case TIME -> null;
       case TIMESTAMP -> v -> ((LocalDateTime) v).toLocalTime();
-      case TIMESTAMPTZ -> v -> LocalTime.ofInstant((Instant) v, ZoneOffset.UTC);
+      case TIMESTAMPTZ -> throw needsZone(from, Kind.TIME);
       case TEXT -> v -> PgText.parseTime((String) v);
       default -> throw unsupported(from, Kind.TIME);
     };
@@ -273,7 +273,7 @@ final class Casts {
     return switch (from) {
       case TIMESTAMP -> null;
       case DATE -> v -> ((LocalDate) v).atStartOfDay();
-      case TIMESTAMPTZ -> v -> LocalDateTime.ofInstant((Instant) v, ZoneOffset.UTC);
+      case TIMESTAMPTZ -> throw needsZone(from, Kind.TIMESTAMP);
       case TEXT -> v -> PgText.parseTimestamp((String) v);
       default -> throw unsupported(from, Kind.TIMESTAMP);
     };
@@ -282,10 +282,18 @@ final class Casts {
   private static UnaryOperator<Object> toTimestamptz(Kind from) {
     return switch (from) {
       case TIMESTAMPTZ -> null;
-      case DATE -> v -> ((LocalDate) v).atStartOfDay().toInstant(ZoneOffset.UTC);
-      case TIMESTAMP -> v -> ((LocalDateTime) v).toInstant(ZoneOffset.UTC);
+      case DATE, TIMESTAMP -> throw needsZone(from, Kind.TIMESTAMPTZ);
       case TEXT -> v -> PgText.parseTimestamptz((String) v);
       default -> throw unsupported(from, Kind.TIMESTAMPTZ);
     };
+  }
+
+  /**
+   * These casts read PostgreSQL's TimeZone setting; the translator builds them from
+   * {@link Operator#AT_TIME_ZONE} with the plan's pinned zone, so a plain CAST never guesses one.
+   */
+  private static IllegalArgumentException needsZone(Kind from, Kind to) {
+    return new IllegalArgumentException("a cast from " + from + " to " + to + " depends on the"
+        + " TimeZone setting; build it with AT_TIME_ZONE and the plan's time zone");
   }
 }

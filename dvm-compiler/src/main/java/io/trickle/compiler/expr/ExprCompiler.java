@@ -98,6 +98,11 @@ final class ExprCompiler implements ExprVisitor<CompiledExpr> {
         yield IntervalArithmetic.age(compile(args.get(0)), compile(args.get(1)));
       }
       case DATE_PART -> DateTimes.datePart(call);
+      case AT_TIME_ZONE -> {
+        arity(call, 2);
+        yield ZonedTimes.atTimeZone(args.get(0).type().kind(), type.kind(),
+            ZonedTimes.zone(call, 1), compile(args.get(0)));
+      }
       case SQRT, DIV -> MathFunctions.compile(call);
       case JSONB_GET, JSONB_GET_TEXT, JSONB_PATH, JSONB_PATH_TEXT, JSONB_TYPEOF,
           JSONB_ARRAY_LENGTH -> JsonbFunctions.compile(call, compileAll(args));

@@ -39,8 +39,19 @@ public enum Operator {
   // interval) and two intervals (result interval)
   /** args: field name (text literal, e.g. 'year'), date/timestamp/time; result numeric. */
   EXTRACT,
-  /** args: unit (text literal), timestamp; result timestamp. */
+  /**
+   * args: unit (text literal), timestamp; result timestamp. Or: unit, timestamptz, time zone
+   * (text literal, a tz database name); result timestamptz, truncated in that zone as
+   * PostgreSQL's date_trunc(text, timestamptz) does under that TimeZone setting.
+   */
   DATE_TRUNC,
+  /**
+   * args: value, time zone (text literal, a tz database name); PostgreSQL's
+   * {@code value AT TIME ZONE zone}: a timestamptz becomes the zone's wall-clock timestamp, a
+   * timestamp (wall-clock time in the zone) becomes a timestamptz. Casts between timestamptz
+   * and date, time or timestamp are built from it with the plan's pinned TimeZone.
+   */
+  AT_TIME_ZONE,
   // numeric functions: result type as PostgreSQL resolves it
   /** args: numeric, [digits] or double. TRUNC alike. */
   ROUND, TRUNC,

@@ -43,6 +43,15 @@ final class ScalarFunctions {
         yield DateTimes.extract(field, args.get(1).type().kind(), compile(args.get(1)));
       }
       case DATE_TRUNC -> {
+        if (args.size() == 3 && args.get(1).type().kind() == Kind.TIMESTAMPTZ) {
+          DateTimes.TruncUnit unit;
+          try {
+            unit = DateTimes.TruncUnit.of(constantText(call, 0));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("date_trunc unit is not supported: " + call);
+          }
+          yield ZonedTimes.dateTrunc(unit, ZonedTimes.zone(call, 2), compile(args.get(1)));
+        }
         arity(call, 2);
         if (args.get(1).type().kind() != Kind.TIMESTAMP) {
           throw new IllegalArgumentException("date_trunc needs a timestamp: " + call);

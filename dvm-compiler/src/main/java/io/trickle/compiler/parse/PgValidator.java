@@ -64,11 +64,13 @@ public final class PgValidator {
       from views join pg_catalog.pg_rewrite r on r.ev_class = views.oid""";
 
   private static final String FUNCTIONS = """
-      select p.proname, p.proname || '()', p.provolatile
+      select p.proname, p.proname || '()', p.provolatile, p.proname as proc,
+             pg_catalog.oidvectortypes(p.proargtypes) as args
       from pg_catalog.pg_proc p
       where p.oid = any(?) and p.provolatile <> 'i'
       union
-      select o.oprname, 'operator ' || o.oprname || ' (' || p.proname || ')', p.provolatile
+      select o.oprname, 'operator ' || o.oprname || ' (' || p.proname || ')', p.provolatile,
+             p.proname, pg_catalog.oidvectortypes(p.proargtypes)
       from pg_catalog.pg_operator o join pg_catalog.pg_proc p on p.oid = o.oprcode
       where o.oid = any(?) and p.provolatile <> 'i'
       order by 2""";
@@ -85,6 +87,15 @@ public final class PgValidator {
    */
   public static PgValidation validate(Connection pg, StreamTableDefinition def,
       Function<String, SqlPos> duplicatePos) {
+    return validate(pg, def, duplicatePos, null);
+  }
+
+  /**
+   * @param timeZone the TimeZone to validate in (set for the rolled-back transaction only), or
+   *     null for the session's own
+   */
+  public static PgValidation validate(Connection pg, StreamTableDefinition def,
+      Function<String, SqlPos> duplicatePos, String timeZone) {
     try {
       boolean autoCommit = pg.getAutoCommit();
       Savepoint savepoint = null;
@@ -94,6 +105,9 @@ public final class PgValidator {
         savepoint = pg.setSavepoint();
       }
       try {
+        if (timeZone != null) {
+          setTimeZone(pg, def, timeZone);
+        }
         return check(pg, def, duplicatePos);
       } finally {
         if (autoCommit) {
@@ -106,6 +120,33 @@ public final class PgValidator {
     } catch (SQLException e) {
       throw new CompileException(SqlPos.UNKNOWN,
           "cannot validate the query with PostgreSQL: " + e.getMessage(), e);
+    }
+  }
+
+  private static void setTimeZone(Connection pg, StreamTableDefinition def, String timeZone)
+      throws SQLException {
+    Savepoint before = pg.setSavepoint();
+    try (PreparedStatement st = pg.prepareStatement(
+        "select pg_catalog.set_config('TimeZone', ?, true)")) {
+      st.setString(1, timeZone);
+      st.execute();
+    } catch (PSQLException e) {
+      pg.rollback(before);
+      throw new CompileException(def.start(), "PostgreSQL does not know the time zone '"
+          + timeZone + "': " + (e.getServerErrorMessage() == null ? e.getMessage()
+          : e.getServerErrorMessage().getMessage()));
+    }
+  }
+
+  /** The session's TimeZone setting (pgjdbc sets it to the JVM's zone when it connects). */
+  public static String sessionTimeZone(Connection pg) {
+    try (Statement st = pg.createStatement();
+        ResultSet rs = st.executeQuery("select pg_catalog.current_setting('TimeZone')")) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new CompileException(SqlPos.UNKNOWN, "cannot read the TimeZone setting: "
+          + e.getMessage(), e);
     }
   }
 
@@ -161,8 +202,8 @@ public final class PgValidator {
       st.setArray(2, pg.createArrayOf("oid", operatorIds.toArray()));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          functions.add(new PgValidation.NonImmutableFunction(
-              rs.getString(1), rs.getString(2), rs.getString(3).charAt(0)));
+          functions.add(new PgValidation.NonImmutableFunction(rs.getString(1),
+              rs.getString(2), rs.getString(3).charAt(0), rs.getString(4), rs.getString(5)));
         }
       }
     }

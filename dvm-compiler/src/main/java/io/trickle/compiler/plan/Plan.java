@@ -9,13 +9,35 @@ import java.util.Objects;
 /**
  * The compiled form of one stream table: an immutable DAG of operators rooted at a {@link
  * MaterializeOp}. {@link #explain()} prints it with row keys and SQL positions.
+ *
+ * @param timeZone the TimeZone setting the plan is evaluated in (its expressions name it too),
+ *     or null when no expression depends on it; part of {@link #explain()}, so of the plan hash
+ * @param warnings what the user should know about the result, e.g. that the query does not
+ *     determine it and which rule trickle applies; printed by {@code explain} and at deploy
+ *     time, not part of {@link #explain()}
  */
-public record Plan(String streamTable, String sql, MaterializeOp root) {
+public record Plan(String streamTable, String sql, MaterializeOp root, String timeZone,
+    List<String> warnings) {
 
   public Plan {
     Objects.requireNonNull(streamTable, "streamTable");
     Objects.requireNonNull(sql, "sql");
     Objects.requireNonNull(root, "root");
+    warnings = List.copyOf(warnings);
+  }
+
+  public Plan(String streamTable, String sql, MaterializeOp root) {
+    this(streamTable, sql, root, null, List.of());
+  }
+
+  public Plan withTimeZone(String zone) {
+    return new Plan(streamTable, sql, root, zone, warnings);
+  }
+
+  public Plan withWarnings(List<String> more) {
+    List<String> all = new ArrayList<>(warnings);
+    all.addAll(more);
+    return new Plan(streamTable, sql, root, timeZone, all);
   }
 
   /** Every operator once, inputs before consumers (a plan can be a DAG). */
@@ -53,6 +75,9 @@ public record Plan(String streamTable, String sql, MaterializeOp root) {
   public String explain() {
     StringBuilder sb = new StringBuilder();
     sb.append("stream table ").append(streamTable).append('\n');
+    if (timeZone != null) {
+      sb.append("  evaluated in TimeZone '").append(timeZone).append("'\n");
+    }
     explain(root, 0, sb, new java.util.HashSet<>());
     return sb.toString();
   }

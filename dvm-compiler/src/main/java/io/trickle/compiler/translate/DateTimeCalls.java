@@ -116,6 +116,7 @@ final class DateTimeCalls {
       case "years", "yr", "yrs" -> "year";
       default -> f;
     };
+    value = PinnedTimeZone.wallClock(value, f.equals("epoch"), pos);
     Kind k = value.type().kind();
     if (k == Kind.DATE) {
       value = ScalarCalls.to(value, TIMESTAMP);

@@ -68,7 +68,10 @@ public final class PlanTranslator {
             + ", which is not supported yet");
       }
       Expr e = top.ref(root.fields.get(i).getKey(), itemPos);
-      if (e.type().kind() != pg.type().kind()) {
+      if (PinnedTimeZone.dependsOnZone(e.type().kind(), pg.type().kind())) {
+        // Calcite types date_trunc('month', a_date) as a timestamp, PostgreSQL as timestamptz.
+        e = PinnedTimeZone.convert(e, pg.type(), itemPos);
+      } else if (e.type().kind() != pg.type().kind()) {
         e = new Expr.Call(Operator.CAST, List.of(e), pg.type());
       }
       identity &= e instanceof Expr.ColumnRef ref && ref.index() == i
@@ -89,15 +92,19 @@ public final class PlanTranslator {
     }
     MaterializeOp materialize = new MaterializeOp(translator.nextId(), opPositions.start(), out,
         streamTable);
-    return new Plan(streamTable, sql, materialize);
+    return new Plan(streamTable, sql, materialize).withWarnings(translator.warnings());
   }
 
-  /** Only refs and casts of refs reach here (see above). */
+  /** Refs and casts of refs (some with a time zone literal) reach here (see above). */
   private static Expr substitute(Expr e, List<Expr> inner) {
     if (e instanceof Expr.ColumnRef ref) {
       return inner.get(ref.index());
     }
-    Expr.Call cast = (Expr.Call) e;
-    return new Expr.Call(cast.op(), List.of(substitute(cast.args().get(0), inner)), cast.type());
+    if (e instanceof Expr.Literal) {
+      return e;
+    }
+    Expr.Call call = (Expr.Call) e;
+    return new Expr.Call(call.op(), call.args().stream().map(a -> substitute(a, inner)).toList(),
+        call.type());
   }
 }

@@ -9,6 +9,8 @@ import io.trickle.compiler.plan.AggregateOp;
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.ColumnType;
 import io.trickle.compiler.plan.FilterOp;
+import io.trickle.compiler.plan.Op;
+import io.trickle.compiler.plan.TopKOp;
 import io.trickle.compiler.plan.JoinOp;
 import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.RowKey;
@@ -60,6 +62,7 @@ final class RelToPlan implements RelShuttle {
   private final Map<String, String> streamTables;
   private final Map<RelNode, Bound> done = new IdentityHashMap<>();
   private final int maxGroupingSets;
+  private final List<String> warnings = new ArrayList<>();
   private int nextId = 1;
 
   /** @param streamTables qualified target table → stream table name, for tables read upstream */
@@ -80,6 +83,11 @@ final class RelToPlan implements RelShuttle {
     return nextId++;
   }
 
+  /** What the user should know about the result (see {@link Determinism}), in plan order. */
+  List<String> warnings() {
+    return List.copyOf(new java.util.LinkedHashSet<>(warnings));
+  }
+
   Bound translate(RelNode rel) {
     Bound b = done.get(rel);
     if (b == null) {
@@ -94,8 +102,16 @@ final class RelToPlan implements RelShuttle {
   private void rowNumberTopKs(RelNode rel) {
     for (RelNode input : rel.getInputs()) {
       if (input instanceof LogicalFilter filter && !done.containsKey(filter)) {
-        RowNumberTopK.match(filter, rel).ifPresent(m -> put(filter, RowNumberTopK.translate(m,
-            translate(m.window().getInput()), rexBuilder, positions.project(), this::nextId)));
+        RowNumberTopK.match(filter, rel).ifPresent(m -> {
+          Bound b = RowNumberTopK.translate(m, translate(m.window().getInput()), rexBuilder,
+              positions.project(), this::nextId);
+          Op top = b.op() instanceof FilterOp f ? f.input() : b.op();
+          if (top instanceof TopKOp topK) {
+            Determinism.topK(topK, "a DISTINCT ON or ROW_NUMBER() top-k filter")
+                .ifPresent(warnings::add);
+          }
+          put(filter, b);
+        });
       }
     }
   }
@@ -279,6 +295,7 @@ final class RelToPlan implements RelShuttle {
       }
       literals.add(null);
       AggCall agg = AggCallTranslator.aggCall(call, in, pos, name);
+      Determinism.orderedAggregate(agg, groupKeys, in.op(), pos).ifPresent(warnings::add);
       aggs.add(agg);
       columns.add(new Column(agg.name(), agg.type()));
     }
@@ -317,7 +334,11 @@ final class RelToPlan implements RelShuttle {
   public RelNode visit(LogicalSort sort) {
     Bound in = translate(sort.getInput());
     boolean topK = sort.fetch != null || sort.offset != null;
-    return put(sort, SortTranslator.translate(sort, in, topK ? nextId() : 0, positions.orderBy()));
+    Bound b = SortTranslator.translate(sort, in, topK ? nextId() : 0, positions.orderBy());
+    if (b.op() instanceof TopKOp t) {
+      Determinism.topK(t, "LIMIT/OFFSET").ifPresent(warnings::add);
+    }
+    return put(sort, b);
   }
 
   @Override

@@ -44,6 +44,7 @@ import org.apache.calcite.util.TimestampString;
  */
 final class RexToExpr implements RexVisitor<Expr> {
   private static final ColumnType BOOL = ColumnType.of(Kind.BOOLEAN);
+  private static final ColumnType TIMESTAMPTZ = ColumnType.of(Kind.TIMESTAMPTZ);
 
   private final RexBuilder rexBuilder;
   private final Bound input;
@@ -211,10 +212,12 @@ final class RexToExpr implements RexVisitor<Expr> {
     if (target.kind() == Kind.INTERVAL) {
       throw unsupported("a cast from " + operand.type() + " to interval is not supported yet");
     }
+    if (PinnedTimeZone.dependsOnZone(from, target.kind())) {
+      return PinnedTimeZone.convert(operand, target, pos);
+    }
     if (from == Kind.TIMESTAMPTZ || target.kind() == Kind.TIMESTAMPTZ) {
       throw unsupported("a cast between " + operand.type() + " and " + target
-          + " depends on the TimeZone setting (it is stable, not immutable), which is not"
-          + " supported yet");
+          + " depends on the TimeZone and DateStyle settings, which is not supported yet");
     }
     return new Expr.Call(Operator.CAST, List.of(operand), target);
   }
@@ -319,8 +322,10 @@ final class RexToExpr implements RexVisitor<Expr> {
           + right.type() + ")");
     }
     if (common == Kind.TIMESTAMPTZ && left.type().kind() != right.type().kind()) {
-      throw unsupported("comparing " + left.type() + " with " + right.type() + " depends on the"
-          + " TimeZone setting, which is not supported yet");
+      // PostgreSQL compares them as timestamptz, reading the other side in the TimeZone.
+      left = left.type().kind() == common ? left : PinnedTimeZone.convert(left, TIMESTAMPTZ, pos);
+      right = right.type().kind() == common ? right
+          : PinnedTimeZone.convert(right, TIMESTAMPTZ, pos);
     }
     return new Expr.Call(op, List.of(coerce(left, common), coerce(right, common)), BOOL);
   }

@@ -196,8 +196,9 @@ final class ScalarCalls {
     RexLiteral flag = (RexLiteral) call.getOperands().get(0);
     TimeUnitRange unit = flag.getValueAs(TimeUnitRange.class);
     Expr value = operand.apply(call.getOperands().get(1));
-    Kind k = value.type().kind();
     String field = unit.name().toLowerCase(Locale.ROOT);
+    value = PinnedTimeZone.wallClock(value, field.equals("epoch"), pos);
+    Kind k = value.type().kind();
     if (k != Kind.DATE && k != Kind.TIMESTAMP && k != Kind.TIME) {
       throw unsupported("EXTRACT from " + value.type() + " is not supported yet");
     }
@@ -224,6 +225,10 @@ final class ScalarCalls {
     if (!(unit instanceof Expr.Literal l) || !(l.value() instanceof String s)
         || !TRUNC_UNITS.contains(s.toLowerCase(Locale.ROOT))) {
       throw unsupported("date_trunc() needs a constant unit, one of " + TRUNC_UNITS);
+    }
+    if (value.type().kind() == Kind.TIMESTAMPTZ) {
+      return new Expr.Call(Operator.DATE_TRUNC, List.of(new Expr.Literal(
+          s.toLowerCase(Locale.ROOT), TEXT), value, PinnedTimeZone.zoneLiteral(pos)), value.type());
     }
     if (value.type().kind() != Kind.TIMESTAMP) {
       throw unsupported("date_trunc() of " + value.type() + " is not supported yet");
@@ -326,6 +331,9 @@ final class ScalarCalls {
     }
     if (e instanceof Expr.Literal l && l.value() == null) {
       return new Expr.Literal(null, type);
+    }
+    if (PinnedTimeZone.dependsOnZone(from, type.kind())) {
+      return PinnedTimeZone.convert(e, type, SqlPos.UNKNOWN);
     }
     return new Expr.Call(Operator.CAST, List.of(e), type);
   }
