@@ -51,7 +51,7 @@ public final class Oracle {
         ? "SELECT " + String.join(", ", t) + " FROM " + target + " t"
         : "SELECT " + String.join(", ", t) + " FROM " + target + " t, generate_series(1, t."
             + TargetTable.COUNT_COLUMN + ")";
-    String query = SingleStatement.require(stripSemicolon(selectSql));
+    String query = SingleStatement.require(c, stripSemicolon(selectSql));
     OrderedLimit limited = OrderedLimit.of(query);
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
