@@ -95,6 +95,13 @@ class QueryInjectionTest {
     assertThat(victimRows()).isEqualTo(1);
   }
 
+  @org.junit.jupiter.api.Test
+  void aBackslashEndingAStringIsOneStatementUnderStandardConformingStrings() throws Exception {
+    // Only with standard_conforming_strings = off would 'C:\' swallow the quote after it.
+    StreamTableDefinition def = StreamTableDefinition.of("paths", "SELECT 'C:\\' AS path, ';' AS semi");
+    assertThat(PgValidator.validate(db.connection(), def, n -> def.start()).columns()).hasSize(2);
+  }
+
   private static int victimRows() throws Exception {
     try (Statement s = db.connection().createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM victim WHERE x = 42")) {

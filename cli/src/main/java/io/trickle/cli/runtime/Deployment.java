@@ -178,6 +178,13 @@ public final class Deployment implements AutoCloseable {
           fail(c, def, target, "cannot create target table " + target + ": " + e.getMessage());
         }
       }
+      for (String name : failed.keySet()) {
+        // A sink left from an earlier run must not write into a table that may no longer be ours.
+        String sink = new StreamTableNames(name, "", changesTopic).sinkConnector();
+        if (connect.exists(sink)) {
+          connect.delete(sink);
+        }
+      }
       if (deployed.isEmpty()) {
         return;
       }

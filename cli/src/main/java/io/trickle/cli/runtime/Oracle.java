@@ -52,7 +52,7 @@ public final class Oracle {
       t.add(normalise("t." + name, col.type()) + " AS c" + i);
     }
     String tableRows = "SELECT " + String.join(", ", t) + " FROM " + target + " t";
-    String query = SingleStatement.require(stripSemicolon(selectSql));
+    String query = SingleStatement.require(c, stripSemicolon(selectSql));
     OrderedLimit limited = OrderedLimit.of(query);
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);

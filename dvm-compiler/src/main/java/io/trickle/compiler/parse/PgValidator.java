@@ -153,7 +153,7 @@ public final class PgValidator {
   private static PgValidation check(Connection pg, StreamTableDefinition def,
       Function<String, SqlPos> duplicatePos) throws SQLException {
     String sql = PREFIX + def.selectSql();
-    if (SingleStatement.isMultiple(sql)) {
+    if (SingleStatement.isMultiple(pg, sql)) {
       throw new CompileException(def.start(), "the query holds more than one SQL statement (a ';'"
           + " outside strings, quoted names and comments); a stream table is defined by one SELECT");
     }

@@ -62,15 +62,9 @@ public final class JsonbOperators {
     int n = sql.length();
     while (i < n) {
       char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = SqlLexemes.quotedEnd(sql, i, c, c == '\'' && i > 0
-            && Character.toLowerCase(sql.charAt(i - 1)) == 'e');
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        i = SqlLexemes.lineCommentEnd(sql, i);
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        i = SqlLexemes.blockCommentEnd(sql, i);
-      } else if (c == '$' && SqlLexemes.dollarTag(sql, i) != null) {
-        i = SqlLexemes.dollarQuotedEnd(sql, i, SqlLexemes.dollarTag(sql, i));
+      SqlLexemes.Span span = SqlLexemes.at(sql, i);
+      if (span != null) {
+        i = span.end();
       } else if ((c == '-' || c == '#') && i + 1 < n && sql.charAt(i + 1) == '>') {
         int len = i + 2 < n && sql.charAt(i + 2) == '>' ? 3 : 2;
         String token = sql.substring(i, i + len);

@@ -26,14 +26,9 @@ public final class PgIntervalLiterals {
     int copied = 0;
     while (i < n) {
       char c = sql.charAt(i);
-      if (c == '\'') {
-        i = SqlLexemes.quotedEnd(sql, i, '\'', false);
-      } else if (c == '"') {
-        i = SqlLexemes.quotedEnd(sql, i, '"', false);
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        i = SqlLexemes.lineCommentEnd(sql, i);
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        i = SqlLexemes.blockCommentEnd(sql, i);
+      SqlLexemes.Span span = SqlLexemes.at(sql, i);
+      if (span != null) {
+        i = span.end();
       } else if (Character.isLetter(c) || c == '_') {
         int end = i;
         while (end < n && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'
