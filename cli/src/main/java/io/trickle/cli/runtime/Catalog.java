@@ -79,6 +79,40 @@ public final class Catalog {
     }
   }
 
+  /** The row name of a definitions file that could not be parsed (so its stream table has no name). */
+  public static String unreadableName(java.nio.file.Path file) {
+    return UNREADABLE_PREFIX + file.getFileName();
+  }
+
+  private static final String UNREADABLE_PREFIX = "file:";
+
+  /**
+   * Records each definitions file that could not be parsed as a row in error (named
+   * {@code file:<file name>}, since its stream table has no name), and removes such rows of files
+   * that are no longer unreadable: {@code status} shows them and {@code wait} fails with their
+   * message instead of reporting the others current.
+   */
+  public static void recordUnreadable(Connection c, java.util.Map<java.nio.file.Path, String> failures)
+      throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TrickleSchema.STREAM_TABLES
+          + " WHERE name LIKE '" + UNREADABLE_PREFIX + "%' AND plan_hash = ''")) {
+        ps.executeUpdate();
+      }
+      for (java.util.Map.Entry<java.nio.file.Path, String> f : failures.entrySet()) {
+        markError(c, unreadableName(f.getKey()), "", "", f.getKey() + ": " + f.getValue());
+      }
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
   /** Marks a stream table failed because it could not be deployed. */
   public static void markError(String jdbcUrl, String name, String message) {
     markError(jdbcUrl, name, message, TrickleSchema.ERROR_DEPLOY);
