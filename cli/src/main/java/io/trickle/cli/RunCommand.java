@@ -1,11 +1,13 @@
 package io.trickle.cli;
 
+import io.trickle.cli.runtime.Catalog;
 import io.trickle.cli.runtime.Definitions;
 import io.trickle.cli.runtime.Deployment;
 import io.trickle.cli.runtime.Freshness;
 import io.trickle.cli.runtime.PgUrl;
 import io.trickle.cli.runtime.Stack;
 import io.trickle.compiler.parse.StreamTableDefinition;
+import io.trickle.connectors.ddl.TrickleSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -74,6 +76,10 @@ final class RunCommand implements Callable<Integer> {
         Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
             stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone),
             System.out)) {
+      try (Connection c = DriverManager.getConnection(url.jdbcUrl())) {
+        TrickleSchema.ensure(c);
+        Catalog.recordUnreadable(c, loaded.failures()); // wait and status report them too
+      }
       if (!defs.isEmpty()) {
         deployment.deploy(defs);
       }

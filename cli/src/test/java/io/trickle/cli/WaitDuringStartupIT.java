@@ -2,6 +2,7 @@ package io.trickle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trickle.cli.runtime.Catalog;
 import io.trickle.cli.runtime.Deployment;
 import io.trickle.cli.runtime.Freshness;
 import io.trickle.cli.runtime.PgUrl;
@@ -15,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,13 @@ class WaitDuringStartupIT {
       failure = Freshness.await(c, Duration.ofSeconds(2));
       assertThat(failure).as("wait in a database with an empty trickle schema")
           .contains("timed out").contains("no stream table is registered yet");
+      // A definitions file that run could not parse is an error too, not silently skipped.
+      Catalog.recordUnreadable(c, Map.of(Path.of("defs", "bad.sql"), "syntax error at line 1"));
+      assertThat(Freshness.await(c, Duration.ofSeconds(2))).as("wait with an unreadable definitions file")
+          .contains("file:bad.sql is in error").contains("syntax error at line 1");
+      Catalog.recordUnreadable(c, Map.of()); // the next run could read it
+      assertThat(Freshness.await(c, Duration.ofSeconds(2))).as("wait once the file is fixed")
+          .contains("no stream table is registered yet");
     }
   }
 }

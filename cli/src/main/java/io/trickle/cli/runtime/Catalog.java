@@ -22,16 +22,26 @@ public final class Catalog {
   }
 
   /**
+   * An error that a restart does not cure: the query failed on a row, whose change was skipped,
+   * and a restarted application continues after it. It ends when the target is recreated.
+   */
+  private static final String STICKY = TrickleSchema.STREAM_TABLES + ".status = 'error' AND "
+      + TrickleSchema.STREAM_TABLES + ".error_source = '" + TrickleSchema.ERROR_STREAM + "'";
+
+  /**
    * Records, before anything is compiled, that this deployment maintains the stream table: status
    * {@code starting} until its sink applies an epoch, so {@code trickle wait} waits for it from the
-   * moment {@code run} starts. What was applied before (offset, LSN, generation) stays: an
-   * unchanged stream table continues from there.
+   * moment {@code run} starts; a restart is a retry, so earlier errors end, except a
+   * {@link #STICKY} one. What was applied before (offset, LSN, generation) stays: an unchanged
+   * stream table continues from there.
    */
   public static void declare(Connection c, String name, String target, String definition)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TrickleSchema.STREAM_TABLES
         + " (name, target_table, definition, plan_hash, status) VALUES (?, ?, ?, '', 'starting')"
-        + " ON CONFLICT (name) DO UPDATE SET status = 'starting', error = NULL, error_source = NULL,"
+        + " ON CONFLICT (name) DO UPDATE SET status = CASE WHEN " + STICKY + " THEN 'error' ELSE 'starting' END,"
+        + " error = CASE WHEN " + STICKY + " THEN " + TrickleSchema.STREAM_TABLES + ".error END,"
+        + " error_source = CASE WHEN " + STICKY + " THEN " + TrickleSchema.STREAM_TABLES + ".error_source END,"
         + " updated_at = now()")) {
       ps.setString(1, name);
       ps.setString(2, target);
@@ -76,6 +86,40 @@ public final class Catalog {
       ps.setString(3, definition);
       ps.setString(4, message);
       ps.executeUpdate();
+    }
+  }
+
+  /** The row name of a definitions file that could not be parsed (so its stream table has no name). */
+  public static String unreadableName(java.nio.file.Path file) {
+    return UNREADABLE_PREFIX + file.getFileName();
+  }
+
+  private static final String UNREADABLE_PREFIX = "file:";
+
+  /**
+   * Records each definitions file that could not be parsed as a row in error (named
+   * {@code file:<file name>}, since its stream table has no name), and removes such rows of files
+   * that are no longer unreadable: {@code status} shows them and {@code wait} fails with their
+   * message instead of reporting the others current.
+   */
+  public static void recordUnreadable(Connection c, java.util.Map<java.nio.file.Path, String> failures)
+      throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TrickleSchema.STREAM_TABLES
+          + " WHERE name LIKE '" + UNREADABLE_PREFIX + "%' AND plan_hash = ''")) {
+        ps.executeUpdate();
+      }
+      for (java.util.Map.Entry<java.nio.file.Path, String> f : failures.entrySet()) {
+        markError(c, unreadableName(f.getKey()), "", "", f.getKey() + ": " + f.getValue());
+      }
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
     }
   }
 

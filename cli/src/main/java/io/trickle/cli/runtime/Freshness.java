@@ -121,7 +121,8 @@ public final class Freshness {
   private static String behind(Connection c, String target, List<String> waitingFor) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT name, status, error,"
         + " coalesce(reflected_lsn >= CAST(? AS pg_lsn), false), reflected_lsn::text,"
-        + " to_regclass(target_table) IS NOT NULL"
+        // Only for running rows: the row of an unreadable file has no table name.
+        + " CASE WHEN status = 'running' THEN to_regclass(target_table) IS NOT NULL END"
         + " FROM " + TrickleSchema.STREAM_TABLES + " ORDER BY name")) {
       ps.setString(1, target);
       try (ResultSet rs = ps.executeQuery()) {

@@ -73,11 +73,15 @@ final class StreamTableRow {
     }
   }
 
-  /** Marks the stream table failed and commits; {@code source} is one of TrickleSchema.ERROR_*. */
+  /**
+   * Marks the stream table failed and commits; {@code source} is one of TrickleSchema.ERROR_*. An
+   * error of the query itself (a skipped row) is kept: it outlives any sink failure.
+   */
   static void recordError(Connection c, String streamTable, String message, String source)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
-        + " SET status = 'error', error = ?, error_source = ?, updated_at = now() WHERE name = ?")) {
+        + " SET status = 'error', error = ?, error_source = ?, updated_at = now() WHERE name = ?"
+        + " AND NOT (status = 'error' AND error_source IS NOT DISTINCT FROM '" + TrickleSchema.ERROR_STREAM + "')")) {
       ps.setString(1, message);
       ps.setString(2, source);
       ps.setString(3, streamTable);
