@@ -57,7 +57,17 @@ class NondeterminismCompileTest {
                 + " its ORDER BY"),
         Arguments.of("select region, string_agg(name, ', ') as names from customers group by"
                 + " region",
-            "string_agg(name) has no ORDER BY, so the order of its elements is not decided"));
+            "string_agg(name) has no ORDER BY, so the order of its elements is not decided"),
+        Arguments.of("select id, row_number() over (partition by customer_id order by qty) as rn"
+                + " from orders",
+            "row_number() OVER depends on the order of rows that tie on qty: PostgreSQL may order"
+                + " them either way, and trickle orders tied rows by their encoding; to make it"
+                + " deterministic, add a unique column such as id to the window's ORDER BY"),
+        Arguments.of("select id, sum(qty) over (order by placed rows between 1 preceding and"
+                + " current row) as s from orders",
+            "sum() OVER depends on the order of rows that tie on placed"),
+        Arguments.of("select id, lag(amount) over (partition by customer_id) as prev from orders",
+            "lag() OVER has no ORDER BY in its window"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -82,7 +92,13 @@ class NondeterminismCompileTest {
             + " group by region",
         "select id, string_agg(name, ',') as n from customers group by id",
         "select customer_id, count(*) as n from orders group by customer_id"
-            + " order by n desc, customer_id limit 3");
+            + " order by n desc, customer_id limit 3",
+        "select id, rank() over (order by qty) as r, sum(qty) over (order by placed) as s"
+            + " from orders",
+        "select id, row_number() over (partition by customer_id order by qty, id) as rn"
+            + " from orders",
+        "select id, first_value(qty) over (partition by customer_id order by qty) as f"
+            + " from orders");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -44,6 +44,9 @@ class TimeZoneVersusPostgresTest {
           + " date_part('doy', tz) as doy from t",
       "select id, tz >= d as ge_d, ts < tz as lt_ts, tz = ts as eq_ts, d <= tz as le_d from t"
           + " where tz is distinct from ts",
+      "select id, tz >= '2009-03-29 02:30:00' as after_gap, tz < '2009-10-25 02:30' as in_overlap,"
+          + " tz = '2009-10-25 01:30:00+00' as eq, date_trunc('day', tz) = '2009-11-01' as nov7"
+          + " from t",
       "select date_trunc('month', tz)::date as month, date_trunc('day', d) as day, count(*) as n"
           + " from t group by 1, 2");
 

@@ -8,6 +8,9 @@ import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.RowKey;
 import io.trickle.compiler.plan.SqlPos;
 import io.trickle.compiler.plan.TopKOp;
+import io.trickle.compiler.plan.WindowCall;
+import io.trickle.compiler.plan.WindowFrame;
+import io.trickle.compiler.plan.WindowOp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -86,6 +89,53 @@ final class Determinism {
         + ": PostgreSQL may return them in any order, and " + rule + "; to make it"
         + " deterministic, add " + name + "'s argument or "
         + fixColumns(in, decided) + " to its ORDER BY");
+  }
+
+  /**
+   * Window functions whose value depends on the order of rows that tie on the window's ORDER BY
+   * (with its PARTITION BY): ROW_NUMBER, NTILE, LAG, LEAD, FIRST/LAST/NTH_VALUE (unless a RANGE
+   * frame and an argument equal among tied rows make them agree), and aggregates over a ROWS
+   * frame that does not span the whole partition.
+   */
+  static List<String> window(WindowOp op) {
+    Set<Integer> decided = new HashSet<>(op.partitionKeys());
+    for (io.trickle.compiler.plan.SortKey k : op.orderKeys()) {
+      decided.add(k.column());
+    }
+    Op in = op.input();
+    if (decides(decided, in)) {
+      return List.of();
+    }
+    java.util.LinkedHashSet<String> functions = new java.util.LinkedHashSet<>();
+    for (WindowCall call : op.calls()) {
+      WindowFrame f = call.frame();
+      boolean wholePartition = f.lower().kind() == WindowFrame.BoundKind.UNBOUNDED_PRECEDING
+          && f.upper().kind() == WindowFrame.BoundKind.UNBOUNDED_FOLLOWING;
+      boolean sensitive = switch (call.kind()) {
+        case ROW_NUMBER, NTILE, LAG, LEAD -> true;
+        case RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST -> false;
+        case FIRST_VALUE, LAST_VALUE, NTH_VALUE -> f.rows() && !wholePartition
+            || !decided.contains(call.arg());
+        case COUNT_STAR, COUNT, SUM, AVG, MIN, MAX -> f.rows() && !wholePartition;
+      };
+      if (!sensitive) {
+        continue;
+      }
+      functions.add(call.kind().name().toLowerCase(java.util.Locale.ROOT).replace("_star", "")
+          + "()");
+    }
+    if (functions.contains("sum()") || functions.contains("avg()")) {
+      functions.remove("count()"); // Calcite's own, for SUM's NULL over no rows
+    }
+    if (functions.isEmpty()) {
+      return List.of();
+    }
+    String by = op.orderKeys().isEmpty() ? "has no ORDER BY in its window"
+        : "depends on the order of rows that tie on " + names(in.columns(),
+            op.orderKeys().stream().map(io.trickle.compiler.plan.SortKey::column).toList());
+    return List.of(at(op.pos()) + String.join(", ", functions) + " OVER " + by + ": PostgreSQL"
+        + " may order them either way, and trickle orders tied rows by their encoding; to make"
+        + " it deterministic, add " + fixColumns(in, decided) + " to the window's ORDER BY");
   }
 
   private static boolean decides(Set<Integer> decided, Op in) {

@@ -76,6 +76,44 @@ public final class PinnedTimeZone {
     return new Expr.Literal(zone, TEXT);
   }
 
+  private static final java.util.regex.Pattern TIMESTAMPTZ_TEXT = java.util.regex.Pattern.compile(
+      "(\\d{4}-\\d{2}-\\d{2})(?:[ T](\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,6})?)?))?"
+          + "\\s*(Z|[+-]\\d{2}(?::?\\d{2})?)?");
+
+  /**
+   * {@code '2024-01-01'} or {@code '2024-01-01 12:00:00+02'} as a timestamptz, read as PostgreSQL
+   * reads it when the query is parsed: without an offset, as a wall-clock time in the pinned
+   * zone. Null for any other spelling (the caller rejects it).
+   */
+  static Expr timestamptzLiteral(String text, ColumnType target, SqlPos pos) {
+    java.util.regex.Matcher m = TIMESTAMPTZ_TEXT.matcher(text.strip());
+    if (!m.matches() || target.precision() >= 0) {
+      return null;
+    }
+    try {
+      java.time.LocalDateTime local = java.time.LocalDate.parse(m.group(1)).atTime(
+          m.group(2) == null ? java.time.LocalTime.MIDNIGHT : java.time.LocalTime.parse(m.group(2)));
+      java.time.Instant instant;
+      if (m.group(3) == null) {
+        String zone = (String) ((Expr.Literal) zoneLiteral(pos)).value();
+        // PostgreSQL's choice at transitions, as expr.ZonedTimes.fromLocal makes it at run time.
+        instant = java.time.ZonedDateTime.ofLocal(local, ZoneId.of(zone), null)
+            .withLaterOffsetAtOverlap().toInstant();
+      } else {
+        String offset = m.group(3);
+        if (offset.length() == 3) {
+          offset += ":00";
+        } else if (offset.length() == 5) {
+          offset = offset.substring(0, 3) + ":" + offset.substring(3);
+        }
+        instant = local.toInstant(java.time.ZoneOffset.of(offset));
+      }
+      return new Expr.Literal(instant, ColumnType.of(Kind.TIMESTAMPTZ));
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
   /** Whether converting {@code from} to {@code to} reads the TimeZone setting. */
   static boolean dependsOnZone(Kind from, Kind to) {
     return from != to && (from == Kind.TIMESTAMPTZ && isLocal(to)

@@ -423,8 +423,13 @@ final class RelToPlan implements RelShuttle {
     }
     if (other instanceof org.apache.calcite.rel.core.Window window) {
       Bound in = translate(window.getInput());
-      return put(window, WindowTranslator.translate(rexBuilder, window, in, positions.project(),
-          this::nextId));
+      Bound b = WindowTranslator.translate(rexBuilder, window, in, positions.project(),
+          this::nextId);
+      for (Op op = b.op(); op instanceof io.trickle.compiler.plan.WindowOp w && op != in.op();
+          op = w.input()) {
+        warnings.addAll(Determinism.window(w));
+      }
+      return put(window, b);
     }
     return unsupported(other, other.getRelTypeName());
   }

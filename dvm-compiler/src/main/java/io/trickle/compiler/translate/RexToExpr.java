@@ -209,6 +209,13 @@ final class RexToExpr implements RexVisitor<Expr> {
     if (folded != null) {
       return folded;
     }
+    if (target.kind() == Kind.TIMESTAMPTZ && operand instanceof Expr.Literal l
+        && l.value() instanceof String text) {
+      Expr instant = PinnedTimeZone.timestamptzLiteral(text, target, pos);
+      if (instant != null) {
+        return instant;
+      }
+    }
     if (target.kind() == Kind.INTERVAL) {
       throw unsupported("a cast from " + operand.type() + " to interval is not supported yet");
     }

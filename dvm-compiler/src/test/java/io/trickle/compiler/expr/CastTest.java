@@ -122,6 +122,35 @@ class CastTest {
         .isEqualTo(LocalTime.of(10, 15, 30, 123_457_000));
   }
 
+  private static Expr atZone(Expr e, String zone, ColumnType to) {
+    return new Expr.Call(Operator.AT_TIME_ZONE, java.util.List.of(e, lit(zone, TEXT)), to);
+  }
+
+  private static Expr trunc(String unit, Expr e, String zone) {
+    return new Expr.Call(Operator.DATE_TRUNC, java.util.List.of(lit(unit, TEXT), e,
+        lit(zone, TEXT)), TSTZ);
+  }
+
+  /** PostgreSQL's answers under SET TimeZone = 'Europe/Paris' (2024: +01, +02 from March 31). */
+  @Test
+  void zonedConversionsFollowPostgresAtTransitions() {
+    assertThat(eval(atZone(lit(LocalDateTime.of(2024, 3, 31, 2, 30), TS), "Europe/Paris", TSTZ)))
+        .as("a skipped time reads with the offset before the gap")
+        .isEqualTo(Instant.parse("2024-03-31T01:30:00Z"));
+    assertThat(eval(atZone(lit(LocalDateTime.of(2024, 10, 27, 2, 30), TS), "Europe/Paris", TSTZ)))
+        .as("a repeated time reads with the offset after the overlap")
+        .isEqualTo(Instant.parse("2024-10-27T01:30:00Z"));
+    assertThat(eval(atZone(lit(Instant.parse("2024-10-27T00:30:00Z"), TSTZ), "Europe/Paris", TS)))
+        .as("timestamptz to wall clock").isEqualTo(LocalDateTime.of(2024, 10, 27, 2, 30));
+    assertThat(eval(trunc("day", lit(Instant.parse("2024-03-31T12:00:00Z"), TSTZ),
+        "Europe/Paris"))).as("midnight before the gap").isEqualTo(Instant.parse("2024-03-30T23:00:00Z"));
+    assertThat(eval(trunc("hour", lit(Instant.parse("2024-10-27T00:45:00Z"), TSTZ),
+        "Europe/Paris"))).as("an hour keeps the original offset (+02)")
+        .isEqualTo(Instant.parse("2024-10-27T00:00:00Z"));
+    assertThat(eval(trunc("month", lit(Instant.parse("2024-10-31T23:30:00Z"), TSTZ),
+        "Europe/Paris"))).as("November 1st in Paris").isEqualTo(Instant.parse("2024-10-31T23:00:00Z"));
+  }
+
   @Test
   void betweenKinds() {
     assertThat(eval(cast(bool(true), INT4))).as("true::int").isEqualTo(1L);
@@ -131,8 +160,11 @@ class CastTest {
     EvaluatorTest.assertError(cast(f8(1e300), FLOAT4), "22003", "value out of range: overflow");
     assertThat(eval(cast(lit(LocalDateTime.of(2024, 1, 31, 23, 0), TS), DATE)))
         .as("timestamp to date").isEqualTo(LocalDate.of(2024, 1, 31));
-    assertThat(eval(cast(lit(LocalDate.of(2024, 1, 31), DATE), TSTZ)))
-        .as("date to timestamptz (UTC)").isEqualTo(Instant.parse("2024-01-31T00:00:00Z"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> eval(cast(lit(LocalDate.of(2024, 1, 31), DATE), TSTZ)))
+        .as("a plain cast never guesses a zone").hasMessageContaining("depends on the TimeZone");
+    assertThat(eval(atZone(cast(lit(LocalDate.of(2024, 1, 31), DATE), TS), "Europe/Paris", TSTZ)))
+        .as("date to timestamptz in Paris").isEqualTo(Instant.parse("2024-01-30T23:00:00Z"));
     assertThat(eval(cast(i4(null), TEXT))).as("NULL stays NULL").isNull();
   }
 }
