@@ -95,22 +95,7 @@ public final class SqlLexemes {
 
   /** The offset after the closing quote; a doubled quote (or, with escapes, \x) stays inside. */
   static int quotedEnd(String sql, int open, char quote, boolean backslashEscapes) {
-    int i = open + 1;
-    while (i < sql.length()) {
-      char c = sql.charAt(i);
-      if (backslashEscapes && c == '\\') {
-        i += 2;
-      } else if (c == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2;
-        } else {
-          return i + 1;
-        }
-      } else {
-        i++;
-      }
-    }
-    return sql.length();
+    return quoted(sql, open, quote, backslashEscapes).end();
   }
 
   /** The offset after a block comment starting at {@code open}; PostgreSQL's nest. */
