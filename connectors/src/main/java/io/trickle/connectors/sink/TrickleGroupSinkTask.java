@@ -3,7 +3,6 @@ package io.trickle.connectors.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.connectors.ddl.TrickleSchema;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -291,7 +290,7 @@ public final class TrickleGroupSinkTask extends SinkTask {
 
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
-      connection = DriverManager.getConnection(config.connectionUrl());
+      connection = config.connect();
       connection.setAutoCommit(false);
       for (MemberState m : byTopic.values()) {
         m.writer = new TargetWriter(connection, m.member.targetTable());
