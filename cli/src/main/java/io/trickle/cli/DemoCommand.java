@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Everything in one process: PostgreSQL 18, Kafka, Connect, sample"
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Everything in one process: PostgreSQL 18, Kafka, Connect, sample"
     + " stream tables, a live change stream, and a final check of every stream table against its query.")
 final class DemoCommand implements Callable<Integer> {
   static final String[] DEFINITIONS = {"order_status_totals", "region_category_revenue",

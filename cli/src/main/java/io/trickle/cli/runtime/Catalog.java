@@ -53,8 +53,8 @@ public final class Catalog {
     }
   }
 
-  public static void markError(String jdbcUrl, String name, String message) {
-    try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+  public static void markError(PgUrl pg, String name, String message) {
+    try (Connection c = pg.connect();
         PreparedStatement ps = c.prepareStatement("UPDATE " + TrickleSchema.STREAM_TABLES
             + " SET status = 'error', error = ?, updated_at = now() WHERE name = ?")) {
       ps.setString(1, message);

@@ -95,7 +95,7 @@ public final class Deployment implements AutoCloseable {
     String changesTopic = StreamTableNames.changesTopic(pg);
     ConnectRestClient connect = new ConnectRestClient(options.connectUrl());
     awaitConnect(connect, Duration.ofSeconds(120));
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
+    try (Connection c = pg.connect()) {
       TrickleSchema.ensure(c);
       StreamTableGraph graph = StreamTableGraph.of(definitions);
       Map<String, String> streamTables = new LinkedHashMap<>();
@@ -168,7 +168,7 @@ public final class Deployment implements AutoCloseable {
         }
       }
       Map<String, String> source = DebeziumSourceConfig.builder()
-          .host(pg.host()).port(pg.port()).database(pg.database()).user(pg.user()).password(pg.password())
+          .host(pg.host()).port(pg.port()).database(pg.database()).user(pg.user()).password(pg.connectPassword())
           .tables(tables).changesTopic(changesTopic).slot(StreamTableNames.slot(pg))
           .publication(StreamTableNames.publication(pg)).heartbeatIntervalMs(options.heartbeatIntervalMs())
           .signalTable(TrickleSchema.SIGNAL)
@@ -223,7 +223,7 @@ public final class Deployment implements AutoCloseable {
     String name = d.definition().name();
     try {
       StreamTableApp app = new StreamTableApp(d.names(), d.plan(), d.upstreamTopics(), options.bootstrap(),
-          options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg().jdbcUrl(), n,
+          options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg(), n,
               "stream processing failed: " + e));
       app.start();
       apps.add(app);
@@ -235,7 +235,7 @@ public final class Deployment implements AutoCloseable {
       }
       out.printf("running %s -> %s%n", name, d.names().targetTable());
     } catch (RuntimeException e) {
-      Catalog.markError(options.pg().jdbcUrl(), name, "deployment failed: " + e.getMessage());
+      Catalog.markError(options.pg(), name, "deployment failed: " + e.getMessage());
       failed.put(name, e.getMessage());
       out.printf("error: stream table %s could not be started: %s%n", name, e.getMessage());
     }
@@ -260,7 +260,7 @@ public final class Deployment implements AutoCloseable {
           running.stream().map(d -> d.definition().name()).toList());
     } catch (RuntimeException e) {
       for (Deployed d : running) {
-        Catalog.markError(options.pg().jdbcUrl(), d.definition().name(),
+        Catalog.markError(options.pg(), d.definition().name(),
             "the sink of consistency group " + group + " failed: " + e.getMessage());
         failed.put(d.definition().name(), e.getMessage());
       }
@@ -277,7 +277,8 @@ public final class Deployment implements AutoCloseable {
     m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     m.put("consumer.override.isolation.level", "read_committed");
     m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleGroupSinkConfig.CONNECTION_URL, options.pg().jdbcUrl());
+    m.put(TrickleGroupSinkConfig.CONNECTION_URL, options.pg().jdbcUrl()); // holds no password
+    m.put(TrickleGroupSinkConfig.CONNECTION_PASSWORD, options.pg().connectPassword()); // a reference
     m.put(TrickleGroupSinkConfig.GROUP, group);
     m.put(TrickleGroupSinkConfig.MEMBERS, String.join(",", members.stream().map(d -> d.definition().name()).toList()));
     m.put(TrickleGroupSinkConfig.TARGET_TABLES, String.join(",", members.stream().map(d -> d.names().targetTable()).toList()));
@@ -295,7 +296,8 @@ public final class Deployment implements AutoCloseable {
     // The stream table's application writes transactionally: read only committed epochs.
     m.put("consumer.override.isolation.level", "read_committed");
     m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleSinkConfig.CONNECTION_URL, options.pg().jdbcUrl());
+    m.put(TrickleSinkConfig.CONNECTION_URL, options.pg().jdbcUrl()); // holds no password
+    m.put(TrickleSinkConfig.CONNECTION_PASSWORD, options.pg().connectPassword()); // a reference
     m.put(TrickleSinkConfig.STREAM_TABLE, d.definition().name());
     m.put(TrickleSinkConfig.TARGET_TABLE, d.names().targetTable());
     return m;

@@ -2,6 +2,7 @@ package io.trickle.cli.runtime;
 
 import io.trickle.connectors.embedded.EmbeddedConnect;
 import io.trickle.connectors.embedded.EmbeddedKafka;
+import io.trickle.connectors.secrets.SecretReferences;
 import java.nio.file.Path;
 
 /**
@@ -13,8 +14,10 @@ public final class Stack implements AutoCloseable {
   private final EmbeddedConnect connect;
   private final String bootstrap;
   private final String connectUrl;
+  private final Path secretsDir;
 
-  private Stack(EmbeddedKafka kafka, EmbeddedConnect connect, String bootstrap, String connectUrl) {
+  private Stack(EmbeddedKafka kafka, EmbeddedConnect connect, String bootstrap, String connectUrl, Path secretsDir) {
+    this.secretsDir = secretsDir;
     this.kafka = kafka;
     this.connect = connect;
     this.bootstrap = bootstrap;
@@ -30,16 +33,28 @@ public final class Stack implements AutoCloseable {
       bootstrap = kafka.bootstrapServers();
     }
     String url = connectAddress;
+    Path secretsDir = stateDir.toAbsolutePath().resolve("secrets");
     if (url == null) {
-      connect = EmbeddedConnect.start(bootstrap, stateDir.resolve("connect"));
+      // The worker's file config provider reads the password file ConnectPassword writes there.
+      connect = EmbeddedConnect.start(bootstrap, stateDir.resolve("connect"), SecretReferences.workerConfig(secretsDir));
       url = connect.restUrl();
     }
-    return new Stack(kafka, connect, bootstrap, url);
+    return new Stack(kafka, connect, bootstrap, url, secretsDir);
   }
 
   /** True when the broker was started here, so replication factors must be 1. */
   public boolean embeddedKafka() {
     return kafka != null;
+  }
+
+  /** True when the Connect worker runs in this process. */
+  public boolean embeddedConnect() {
+    return connect != null;
+  }
+
+  /** Where {@link ConnectPassword} writes password files: {@code <state-dir>/secrets}. */
+  public Path secretsDir() {
+    return secretsDir;
   }
 
   public String bootstrap() {
