@@ -94,9 +94,16 @@ public final class SecretReferences {
 
   /**
    * The worker settings that declare the {@code file} and {@code env} providers. The file
-   * provider may read only under {@code secretsDir}; the env provider only {@value #ENV_ALLOWLIST}.
+   * provider may read only under {@code secretsDir}, which is created (owner-only) because Kafka
+   * refuses an allowed path that does not exist; the env provider reads only {@value #ENV_ALLOWLIST}.
    */
   public static Map<String, String> workerConfig(Path secretsDir) {
+    try {
+      Files.createDirectories(secretsDir);
+      restrict(secretsDir, "rwx------");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + secretsDir + ": " + e.getMessage(), e);
+    }
     Map<String, String> m = new LinkedHashMap<>();
     m.put("config.providers", FILE_PROVIDER + "," + ENV_PROVIDER);
     m.put("config.providers." + FILE_PROVIDER + ".class", FileConfigProvider.class.getName());
