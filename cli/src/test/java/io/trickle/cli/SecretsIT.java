@@ -49,8 +49,9 @@ import picocli.CommandLine;
 /**
  * {@code trickle run} against a PostgreSQL user that must authenticate with a password, given
  * through {@code --pg-password-file}: the stream table is maintained (so Debezium and the sink
- * did get the password), yet no connector config, task config or status that Connect serves,
- * and nothing trickle, Connect, Debezium or Kafka print or log, contains the password.
+ * did get the password), {@code wait} and {@code status} log in with the same file, yet no
+ * connector config, task config or status that Connect serves, and nothing trickle, Connect,
+ * Debezium or Kafka print or log, contains the password.
  */
 class SecretsIT {
   private static final String PASSWORD = "Tr1ckle-S3cret.pw";
@@ -103,6 +104,10 @@ class SecretsIT {
         Oracle.Result r = Oracle.check(c, def.name(), target, def.selectSql(), plan.columns(), plan.root().key());
         assertThat(r.ok()).as("the stream table equals its query: " + r.summary()).isTrue();
       }
+      assertThat(Main.execute("wait", "--pg", url, "--pg-password-file", passwordFile.toString(), "--timeout", "120s"))
+          .as("exit code of trickle wait with --pg-password-file").isZero();
+      assertThat(Main.execute("status", "--pg", url, "--pg-password-file", passwordFile.toString()))
+          .as("exit code of trickle status with --pg-password-file").isZero();
 
       String connectUrl = connectUrl(out);
       List<String> served = servedByConnect(connectUrl);
@@ -122,7 +127,8 @@ class SecretsIT {
       releaseLogs(capture);
     }
     String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(printed).as("what trickle run printed").contains("running spend").doesNotContain(PASSWORD);
+    assertThat(printed).as("what trickle run, wait and status printed").contains("running spend")
+        .contains("all stream tables are current").doesNotContain(PASSWORD);
     assertThat(logs.toString()).as("the log lines of trickle, Connect, Debezium and Kafka")
         .isNotEmpty().doesNotContain(PASSWORD);
   }

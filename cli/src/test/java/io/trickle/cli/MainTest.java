@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every subcommand answers {@code --help} and {@code trickle help <cmd>} with its usage and exit 0. */
-class HelpTest {
+/**
+ * The command line: every subcommand answers {@code --help} and {@code trickle help <cmd>} with
+ * its usage and exit 0, and a bad {@code --pg} is reported without the password it holds.
+ */
+class MainTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
@@ -48,5 +51,17 @@ class HelpTest {
   @ValueSource(strings = {"run", "status", "wait", "explain"})
   void everyCommandWithPgTakesAPasswordFile(String command) {
     assertThat(run(command, "--help").out()).as(command + " options").contains("--pg-password-file");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres://app:s3cret@db:5432/shop", "jdbc:postgresql://app:s3cret@db/shop",
+      "jdbc:postgresql://db1,db2/shop?user=app&password=s3cret", "jdbc:postgresql://db:x/shop?password=s3cret"})
+  void aBadPgUrlIsReportedWithoutItsPassword(String url) {
+    for (String command : new String[] {"status", "wait"}) {
+      Run r = run(command, "--pg", url);
+      assertThat(r.exit()).as("exit code of trickle " + command + " with a bad --pg").isNotZero();
+      assertThat(r.err()).as("the error of trickle " + command).contains("--pg").doesNotContain("s3cret");
+      assertThat(r.out()).as("the output of trickle " + command).doesNotContain("s3cret");
+    }
   }
 }
