@@ -25,8 +25,8 @@ import org.postgresql.jdbcurlresolver.PgPassParser;
  * <p>{@link #jdbcUrl()} never holds the password: it is safe to print and to put into connector
  * configs. Connect with {@link #connect()}. The password comes, in this order, from
  * {@code --pg-password-file}, the URL's {@code password} parameter (discouraged: command lines
- * are visible to other users), {@code PGPASSWORD}, or the password file pgjdbc reads
- * ({@code PGPASSFILE}, else {@code ~/.pgpass}). The user comes from the URL's {@code user}
+ * are visible to other users), {@code PGPASSWORD}, or the files pgjdbc reads (the service file
+ * of a {@code service} parameter; {@code PGPASSFILE}, else {@code ~/.pgpass}). The user comes from the URL's {@code user}
  * parameter, else {@code PGUSER}, else {@code postgres}. No message of this class repeats the
  * given URL, since it may hold a password.
  */
@@ -34,7 +34,7 @@ public final class PgUrl {
   /** Where the password came from, for messages (never the password itself). */
   public enum PasswordSource {
     NONE("no password"), PASSWORD_FILE("--pg-password-file"), URL("the password parameter of --pg"),
-    PGPASSWORD("PGPASSWORD"), PGPASS("the password file (PGPASSFILE or ~/.pgpass)");
+    PGPASSWORD("PGPASSWORD"), PGPASS("the password file (PGPASSFILE or ~/.pgpass) or the service file");
 
     private final String description;
 
@@ -96,7 +96,8 @@ public final class PgUrl {
       for (String param : jdbcUrl.substring(q + 1).split("&")) {
         String key = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
         if (key.equals("password")) {
-          urlPassword = decode(param.substring(Math.min(param.length(), key.length() + 1)));
+          String v = decode(param.substring(Math.min(param.length(), key.length() + 1)));
+          urlPassword = v.isEmpty() ? null : v;
         } else if (!param.isEmpty()) {
           hasUser |= key.equals("user");
           kept.add(param);
@@ -152,7 +153,12 @@ public final class PgUrl {
       password = env.apply("PGPASSWORD");
       source = PasswordSource.PGPASSWORD;
     } else {
-      password = PgPassParser.getPassword(host, String.valueOf(port), database, user);
+      // pgjdbc has looked in the service file (?service=) and the pgpass file for the URL's user;
+      // a user from PGUSER is looked up here.
+      password = props.getProperty("password");
+      if (password == null || password.isEmpty()) {
+        password = PgPassParser.getPassword(host, String.valueOf(port), database, user);
+      }
       source = password == null || password.isEmpty() ? PasswordSource.NONE : PasswordSource.PGPASS;
     }
     if (source == PasswordSource.NONE) {

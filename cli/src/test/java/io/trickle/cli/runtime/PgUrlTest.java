@@ -121,6 +121,10 @@ class PgUrlTest {
     PgUrl fromPgpass = parse("jdbc:postgresql://db/shop?user=app");
     assertThat(fromPgpass.password()).as("pgpass, through pgjdbc's parser").isEqualTo("from-pgpass");
     assertThat(fromPgpass.passwordSource()).as("source").isEqualTo(PgUrl.PasswordSource.PGPASS);
+    assertThat(PgUrl.parse("jdbc:postgresql://db/shop", null, Map.of("PGUSER", "app")::get).password())
+        .as("pgpass for a user from PGUSER").isEqualTo("from-pgpass");
+    assertThat(parse("jdbc:postgresql://db/shop?user=app&password=").password())
+        .as("an empty password parameter is no password; pgpass applies").isEqualTo("from-pgpass");
     assertThat(PgUrl.parse("jdbc:postgresql://db/shop?user=app", null, env).password())
         .as("PGPASSWORD before pgpass").isEqualTo("from-env");
     assertThatThrownBy(fromPgpass::connectPassword).as("a pgpass password has no reference until one is written")
