@@ -48,7 +48,8 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = stateDir != null ? stateDir.toAbsolutePath() : Files.createTempDirectory("trickle-demo");
     say("state in %s", dir);
     try (EmbeddedPostgresServer pgServer = EmbeddedPostgresServer.start(dir.resolve("postgres"))) {
-      PgUrl pg = PgUrl.parse(pgServer.jdbcUrl());
+      // Trust authentication: the connectors need no password, whatever PGPASSWORD or ~/.pgpass hold.
+      PgUrl pg = PgUrl.parse(pgServer.jdbcUrl()).withConnectPassword("");
       try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
         DemoSchema.create(c);
         DemoSchema.seed(c, 42);
