@@ -160,7 +160,7 @@ public final class SinkComparison {
     m.put("consumer.override.auto.offset.reset", "earliest");
     m.put("connection.url", "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + pg.database());
     m.put("connection.username", pg.user());
-    m.put("connection.password", pg.password());
+    m.put("connection.password", pg.connectPassword()); // a config provider reference, or empty
     m.put("insert.mode", "upsert");
     m.put("primary.key.mode", "record_key");
     m.put("primary.key.fields", "id");

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Everything in one process: PostgreSQL 18, Kafka, Connect, sample"
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Everything in one process: PostgreSQL 18, Kafka, Connect, sample"
     + " stream tables, a live change stream, and a final check of every stream table against its query.")
 final class DemoCommand implements Callable<Integer> {
   static final String[] DEFINITIONS = {"order_status_totals", "region_category_revenue",
@@ -48,7 +48,8 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = stateDir != null ? stateDir.toAbsolutePath() : Files.createTempDirectory("trickle-demo");
     say("state in %s", dir);
     try (EmbeddedPostgresServer pgServer = EmbeddedPostgresServer.start(dir.resolve("postgres"))) {
-      PgUrl pg = PgUrl.parse(pgServer.jdbcUrl());
+      // Trust authentication: the connectors need no password, whatever PGPASSWORD or ~/.pgpass hold.
+      PgUrl pg = PgUrl.parse(pgServer.jdbcUrl()).withConnectPassword("");
       try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
         DemoSchema.create(c);
         DemoSchema.seed(c, 42);

@@ -1,7 +1,6 @@
 package io.trickle.cli;
 
 import io.trickle.cli.demo.DemoSchema;
-import io.trickle.cli.runtime.PgUrl;
 import io.trickle.compiler.CompileException;
 import io.trickle.compiler.StreamTableCompiler;
 import io.trickle.compiler.parse.DefinitionParser;
@@ -14,10 +13,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "explain", description = "Print the differential plan of a stream table definition, with row keys and SQL positions.")
+@Command(name = "explain", mixinStandardHelpOptions = true, description = "Print the differential plan of a stream table definition, with row keys and SQL positions.")
 final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "A file holding one CREATE STREAM TABLE ... AS SELECT ...;")
   Path file;
@@ -30,6 +30,9 @@ final class ExplainCommand implements Callable<Integer> {
       + " says WITH (timezone = ...); default: the TimeZone of the database session.")
   String timeZone;
 
+  @Mixin
+  PgPasswordOption password;
+
   @Override
   public Integer call() throws Exception {
     StreamTableDefinition def;
@@ -40,7 +43,7 @@ final class ExplainCommand implements Callable<Integer> {
       return 1;
     }
     if (pg != null) {
-      try (Connection c = DriverManager.getConnection(PgUrl.parse(pg).jdbcUrl())) {
+      try (Connection c = password.parse(pg).connect()) {
         return explain(def, c);
       }
     }

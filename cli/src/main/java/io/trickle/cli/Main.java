@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trickle", mixinStandardHelpOptions = true, version = "trickle 0.1.0",
     description = "Incremental materialized views (stream tables) for PostgreSQL on Kafka Streams.",
     subcommands = {DemoCommand.class, RunCommand.class, ExplainCommand.class, StatusCommand.class,
-        WaitCommand.class})
+        WaitCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(execute(args));

@@ -1,6 +1,7 @@
 package io.trickle.cli;
 
 import io.trickle.cli.runtime.Catalog;
+import io.trickle.cli.runtime.ConnectPassword;
 import io.trickle.cli.runtime.Definitions;
 import io.trickle.cli.runtime.Deployment;
 import io.trickle.cli.runtime.Freshness;
@@ -10,17 +11,20 @@ import io.trickle.compiler.parse.StreamTableDefinition;
 import io.trickle.connectors.ddl.TrickleSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", description = "Maintain every stream table defined in a directory until stopped (Ctrl-C).")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Maintain every stream table defined in a directory until stopped (Ctrl-C).")
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--pg", required = true, description = "JDBC URL of the source database; stream tables are created there too.")
   String pg;
+
+  @Mixin
+  PgPasswordOption password;
 
   @Option(names = "--definitions", required = true, description = "Directory of *.sql files, one CREATE STREAM TABLE each.")
   Path definitions;
@@ -34,6 +38,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--state-dir", defaultValue = "trickle-state", description = "Local state (default ${DEFAULT-VALUE}).")
   Path stateDir;
 
+  @Option(names = "--connect-password-ref", paramLabel = "REF",
+      description = "How connector configs refer to the password, as a Kafka Connect config provider"
+          + " reference the worker resolves, e.g. '$${env:TRICKLE_PG_PASSWORD}' or"
+          + " '$${file:/etc/kafka/secrets.properties:pg.password}'. Default: $${env:PGPASSWORD} when the"
+          + " embedded worker: a reference to the password held in trickle's memory; an external worker:"
+          + " $${env:PGPASSWORD} when the password comes from PGPASSWORD, else this option is required.")
+  String connectPasswordRef;
+
   @Option(names = "--heartbeat", defaultValue = "1000", description = "Debezium heartbeat interval in ms (default ${DEFAULT-VALUE}).")
   int heartbeatMs;
 
@@ -45,13 +57,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PgUrl url = PgUrl.parse(pg);
-    Definitions.Loaded loaded = Definitions.load(definitions, System.out);
-    List<StreamTableDefinition> defs = loaded.definitions();
-    if (defs.isEmpty() && loaded.failures().isEmpty()) {
-      System.err.println("error: no stream table definitions (*.sql) found in " + definitions);
-      return 1;
-    }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     // Ctrl-C: let the main thread close everything in order, and keep the JVM alive until it has.
@@ -64,19 +69,38 @@ final class RunCommand implements Callable<Integer> {
       }
     }, "trickle-shutdown"));
     try {
-      return runUntilStopped(url, loaded, defs, stop);
+      return runUntil(stop);
     } finally {
       stopped.countDown();
     }
   }
 
-  private int runUntilStopped(PgUrl url, Definitions.Loaded loaded, List<StreamTableDefinition> defs,
+  /** Deploys and maintains the definitions until {@code stop} is counted down. */
+  int runUntil(CountDownLatch stop) throws Exception {
+    PgUrl url = password.parse(pg);
+    Definitions.Loaded loaded = Definitions.load(definitions, System.out);
+    List<StreamTableDefinition> defs = loaded.definitions();
+    if (defs.isEmpty() && loaded.failures().isEmpty()) {
+      System.err.println("error: no stream table definitions (*.sql) found in " + definitions);
+      return 1;
+    }
+    return runUntilStopped(url, loaded, defs, stop);
+  }
+
+  private int runUntilStopped(PgUrl pgUrl, Definitions.Loaded loaded, List<StreamTableDefinition> defs,
       CountDownLatch stop) throws Exception {
-    try (Stack stack = Stack.start(kafka, connect, stateDir.toAbsolutePath());
-        Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
+    try (Stack stack = Stack.start(kafka, connect, stateDir.toAbsolutePath())) {
+      PgUrl url = ConnectPassword.resolve(pgUrl, connectPasswordRef, !stack.embeddedConnect(), System.out);
+      return maintain(url, stack, loaded, defs, stop);
+    }
+  }
+
+  private int maintain(PgUrl url, Stack stack, Definitions.Loaded loaded, List<StreamTableDefinition> defs,
+      CountDownLatch stop) throws Exception {
+    try (Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
             stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone),
             System.out)) {
-      try (Connection c = DriverManager.getConnection(url.jdbcUrl())) {
+      try (Connection c = url.connect()) {
         TrickleSchema.ensure(c);
         Catalog.recordUnreadable(c, loaded.failures()); // wait and status report them too
       }
@@ -87,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
           stack.bootstrap(), stack.connectUrl(), deployment.running(),
           loaded.failures().size() + deployment.failed().size());
       while (!stop.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        try (Connection c = DriverManager.getConnection(url.jdbcUrl())) {
+        try (Connection c = url.connect()) {
           for (Freshness.Row r : Freshness.read(c, false)) {
             System.out.println(Freshness.format(r));
           }

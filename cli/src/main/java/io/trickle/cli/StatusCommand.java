@@ -1,22 +1,24 @@
 package io.trickle.cli;
 
 import io.trickle.cli.runtime.Freshness;
-import io.trickle.cli.runtime.PgUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "One line per stream table: status, rows, lag, reflected LSN.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "One line per stream table: status, rows, lag, reflected LSN.")
 final class StatusCommand implements Callable<Integer> {
   @Option(names = "--pg", required = true, description = "JDBC URL of the database holding the stream tables.")
   String pg;
 
+  @Mixin
+  PgPasswordOption password;
+
   @Override
   public Integer call() throws Exception {
-    try (Connection c = DriverManager.getConnection(PgUrl.parse(pg).jdbcUrl())) {
+    try (Connection c = password.parse(pg).connect()) {
       List<Freshness.Row> rows = Freshness.read(c, true);
       if (rows.isEmpty()) {
         System.out.println("no stream tables are deployed in this database");

@@ -124,8 +124,8 @@ public final class Catalog {
   }
 
   /** Marks a stream table failed because it could not be deployed. */
-  public static void markError(String jdbcUrl, String name, String message) {
-    markError(jdbcUrl, name, message, TrickleSchema.ERROR_DEPLOY);
+  public static void markError(PgUrl pg, String name, String message) {
+    markError(pg, name, message, TrickleSchema.ERROR_DEPLOY);
   }
 
   /**
@@ -133,8 +133,8 @@ public final class Catalog {
    *
    * @param source who can tell when the cause is gone: one of {@code TrickleSchema.ERROR_*}
    */
-  public static void markError(String jdbcUrl, String name, String message, String source) {
-    update(jdbcUrl, name, "UPDATE " + TrickleSchema.STREAM_TABLES
+  public static void markError(PgUrl pg, String name, String message, String source) {
+    update(pg, name, "UPDATE " + TrickleSchema.STREAM_TABLES
         + " SET status = 'error', error = ?, error_source = ?, updated_at = now()"
         + " WHERE name = ? AND status <> 'error'", message, source);
   }
@@ -145,14 +145,14 @@ public final class Catalog {
    *
    * @return true when the stream table was in error from that source
    */
-  public static boolean clearError(String jdbcUrl, String name, String source) {
-    return update(jdbcUrl, name, "UPDATE " + TrickleSchema.STREAM_TABLES
+  public static boolean clearError(PgUrl pg, String name, String source) {
+    return update(pg, name, "UPDATE " + TrickleSchema.STREAM_TABLES
         + " SET status = 'running', error = NULL, error_source = NULL, updated_at = now()"
         + " WHERE status = 'error' AND error_source = ? AND name = ?", source) > 0;
   }
 
-  private static int update(String jdbcUrl, String name, String sql, String... before) {
-    try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+  private static int update(PgUrl pg, String name, String sql, String... before) {
+    try (Connection c = pg.connect();
         PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       for (String b : before) {

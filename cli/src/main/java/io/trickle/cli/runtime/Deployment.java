@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -108,7 +107,7 @@ public final class Deployment implements AutoCloseable {
       // run stops here: what it declared as starting will not start, and wait must say so.
       for (StreamTableDefinition def : definitions) {
         if (!failed.containsKey(def.name())) {
-          Catalog.markError(options.pg().jdbcUrl(), def.name(), "trickle run failed before this stream"
+          Catalog.markError(options.pg(), def.name(), "trickle run failed before this stream"
               + " table was running: " + e.getMessage());
         }
       }
@@ -121,7 +120,7 @@ public final class Deployment implements AutoCloseable {
     String changesTopic = StreamTableNames.changesTopic(pg);
     ConnectRestClient connect = new ConnectRestClient(options.connectUrl());
     awaitConnect(connect, Duration.ofSeconds(120));
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
+    try (Connection c = pg.connect()) {
       TrickleSchema.ensure(c);
       declareAll(c, definitions);
       StreamTableGraph graph = StreamTableGraph.of(definitions);
@@ -208,7 +207,7 @@ public final class Deployment implements AutoCloseable {
         }
       }
       Map<String, String> source = DebeziumSourceConfig.builder()
-          .host(pg.host()).port(pg.port()).database(pg.database()).user(pg.user()).password(pg.password())
+          .host(pg.host()).port(pg.port()).database(pg.database()).user(pg.user()).password(pg.connectPassword())
           .tables(tables).changesTopic(changesTopic).slot(StreamTableNames.slot(pg))
           .publication(StreamTableNames.publication(pg)).heartbeatIntervalMs(options.heartbeatIntervalMs())
           .signalTable(TrickleSchema.SIGNAL)
@@ -269,7 +268,7 @@ public final class Deployment implements AutoCloseable {
         connectors.computeIfAbsent(connector, k -> new ArrayList<>()).add(name);
       }
     }
-    supervisor = new Supervisor(options.pg().jdbcUrl(), connect, connectors, apps, supervisorSettings, out);
+    supervisor = new Supervisor(options.pg(), connect, connectors, apps, supervisorSettings, out);
     supervisor.start();
   }
 
@@ -313,7 +312,7 @@ public final class Deployment implements AutoCloseable {
     String name = d.definition().name();
     try {
       StreamTableApp app = new StreamTableApp(d.names(), d.plan(), d.upstreamTopics(), options.bootstrap(),
-          options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg().jdbcUrl(), n,
+          options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg(), n,
               "stream processing failed: " + e, TrickleSchema.ERROR_APP));
       app.start();
       apps.add(app);
@@ -326,7 +325,7 @@ public final class Deployment implements AutoCloseable {
       }
       out.printf("running %s -> %s%n", name, d.names().targetTable());
     } catch (RuntimeException e) {
-      Catalog.markError(options.pg().jdbcUrl(), name, "deployment failed: " + e.getMessage());
+      Catalog.markError(options.pg(), name, "deployment failed: " + e.getMessage());
       failed.put(name, e.getMessage());
       out.printf("error: stream table %s could not be started: %s%n", name, e.getMessage());
     }
@@ -352,7 +351,7 @@ public final class Deployment implements AutoCloseable {
           running.stream().map(d -> d.definition().name()).toList());
     } catch (RuntimeException e) {
       for (Deployed d : running) {
-        Catalog.markError(options.pg().jdbcUrl(), d.definition().name(),
+        Catalog.markError(options.pg(), d.definition().name(),
             "the sink of consistency group " + group + " failed: " + e.getMessage());
         failed.put(d.definition().name(), e.getMessage());
       }
@@ -369,7 +368,8 @@ public final class Deployment implements AutoCloseable {
     m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     m.put("consumer.override.isolation.level", "read_committed");
     m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleGroupSinkConfig.CONNECTION_URL, options.pg().jdbcUrl());
+    m.put(TrickleGroupSinkConfig.CONNECTION_URL, options.pg().jdbcUrl()); // holds no password
+    m.put(TrickleGroupSinkConfig.CONNECTION_PASSWORD, options.pg().connectPassword()); // a reference
     m.put(TrickleGroupSinkConfig.GROUP, group);
     m.put(TrickleGroupSinkConfig.MEMBERS, String.join(",", members.stream().map(d -> d.definition().name()).toList()));
     m.put(TrickleGroupSinkConfig.TARGET_TABLES, String.join(",", members.stream().map(d -> d.names().targetTable()).toList()));
@@ -387,7 +387,8 @@ public final class Deployment implements AutoCloseable {
     // The stream table's application writes transactionally: read only committed epochs.
     m.put("consumer.override.isolation.level", "read_committed");
     m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleSinkConfig.CONNECTION_URL, options.pg().jdbcUrl());
+    m.put(TrickleSinkConfig.CONNECTION_URL, options.pg().jdbcUrl()); // holds no password
+    m.put(TrickleSinkConfig.CONNECTION_PASSWORD, options.pg().connectPassword()); // a reference
     m.put(TrickleSinkConfig.STREAM_TABLE, d.definition().name());
     m.put(TrickleSinkConfig.TARGET_TABLE, d.names().targetTable());
     return m;

@@ -2,6 +2,7 @@ package io.trickle.cli.runtime;
 
 import io.trickle.connectors.embedded.EmbeddedConnect;
 import io.trickle.connectors.embedded.EmbeddedKafka;
+import io.trickle.connectors.secrets.SecretReferences;
 import java.nio.file.Path;
 
 /**
@@ -30,8 +31,10 @@ public final class Stack implements AutoCloseable {
       bootstrap = kafka.bootstrapServers();
     }
     String url = connectAddress;
+    Path secretsDir = stateDir.toAbsolutePath().resolve("secrets");
     if (url == null) {
-      connect = EmbeddedConnect.start(bootstrap, stateDir.resolve("connect"));
+      // The worker's file config provider may read there (a --connect-password-ref of the user's).
+      connect = EmbeddedConnect.start(bootstrap, stateDir.resolve("connect"), SecretReferences.workerConfig(secretsDir));
       url = connect.restUrl();
     }
     return new Stack(kafka, connect, bootstrap, url);
@@ -40,6 +43,11 @@ public final class Stack implements AutoCloseable {
   /** True when the broker was started here, so replication factors must be 1. */
   public boolean embeddedKafka() {
     return kafka != null;
+  }
+
+  /** True when the Connect worker runs in this process. */
+  public boolean embeddedConnect() {
+    return connect != null;
   }
 
   public String bootstrap() {

@@ -51,7 +51,7 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
-  private final String jdbcUrl;
+  private final PgUrl pg;
   private final ConnectRestClient connect;
   private final Settings settings;
   private final PrintStream out;
@@ -67,9 +67,9 @@ public final class Supervisor implements AutoCloseable {
    * @param connectors connector name → the stream tables it serves
    * @param apps the stream tables' applications
    */
-  public Supervisor(String jdbcUrl, ConnectRestClient connect, Map<String, List<String>> connectors,
+  public Supervisor(PgUrl pg, ConnectRestClient connect, Map<String, List<String>> connectors,
       List<StreamTableApp> apps, Settings settings, PrintStream out) {
-    this.jdbcUrl = jdbcUrl;
+    this.pg = pg;
     this.connect = connect;
     this.settings = settings;
     this.out = out;
@@ -121,7 +121,7 @@ public final class Supervisor implements AutoCloseable {
       if (w.attempts > 1) {
         // Restarting did not help (yet): say so where status and wait look.
         for (String st : w.streamTables) {
-          Catalog.markError(jdbcUrl, st, "connector " + name + " failed (restart " + (w.attempts - 1)
+          Catalog.markError(pg, st, "connector " + name + " failed (restart " + (w.attempts - 1)
               + " did not help; restarting with backoff): " + failure, TrickleSchema.ERROR_CONNECT);
         }
       }
@@ -171,7 +171,7 @@ public final class Supervisor implements AutoCloseable {
     }
     List<String> cleared = new ArrayList<>();
     for (String st : w.streamTables) {
-      if (Catalog.clearError(jdbcUrl, st, source)) {
+      if (Catalog.clearError(pg, st, source)) {
         cleared.add(st);
       }
     }

@@ -1,6 +1,7 @@
 package io.trickle.connectors.debezium;
 
 import io.trickle.compiler.sql.SqlIdentifiers;
+import io.trickle.connectors.secrets.SecretReferences;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,9 +70,13 @@ public final class DebeziumSourceConfig {
       return this;
     }
 
-    /** The password; null or empty for trust authentication. */
-    public Builder password(String password) {
-      this.password = password == null ? "" : password;
+    /**
+     * A config provider reference to the password ({@code ${env:PGPASSWORD}},
+     * {@code ${file:/path:key}}); null or empty for trust or .pgpass authentication. The password
+     * itself is refused: Connect would store and serve it in clear.
+     */
+    public Builder password(String passwordReference) {
+      this.password = SecretReferences.requireReferenceOrEmpty("database.password", passwordReference);
       return this;
     }
 
@@ -141,6 +146,7 @@ public final class DebeziumSourceConfig {
       m.put("database.port", String.valueOf(port));
       m.put("database.dbname", database);
       m.put("database.user", user);
+      // A reference, resolved by the worker's config provider when the task starts.
       m.put("database.password", password);
       // Keys the stored source offsets and names the heartbeat key's serverName; never change it.
       m.put("topic.prefix", topicPrefix != null ? topicPrefix : "trickle.src." + database);

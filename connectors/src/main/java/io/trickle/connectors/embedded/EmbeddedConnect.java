@@ -1,6 +1,7 @@
 package io.trickle.connectors.embedded;
 
 import io.trickle.connectors.rest.ConnectRestClient;
+import io.trickle.connectors.secrets.SecretReferences;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,9 +26,13 @@ import org.slf4j.LoggerFactory;
  * through {@code connectors/src/main/resources/META-INF/services/org.apache.kafka.connect.sink.SinkConnector}).
  * This skips the reflective classpath scan, which costs about five seconds.
  *
+ * <p>The worker declares the {@code file} and {@code env} config providers
+ * ({@link SecretReferences#workerConfig}), so connector configs refer to passwords instead of
+ * holding them.
+ *
  * <p>Connect's state (connector configs, source offsets, statuses) lives in Kafka topics named
  * after {@code groupId}, so a worker restarted against the same broker resumes its connectors.
- * The directory holds nothing today but is reserved for worker-local files.
+ * The directory holds nothing but {@code secrets/}, the only place its file config provider reads.
  */
 public final class EmbeddedConnect implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedConnect.class);
@@ -66,7 +71,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     if (port == 0) {
       port = FreePorts.pick();
     }
-    Map<String, String> props = workerConfig(bootstrapServers, port);
+    Map<String, String> props = workerConfig(bootstrapServers, port, secretsDir(dir));
     props.putAll(overrides);
     // startConnect() installs Connect's plugin class loader as this thread's context loader; the
     // herder's threads inherit it from here, the caller's thread gets its own loader back.
@@ -84,7 +89,15 @@ public final class EmbeddedConnect implements AutoCloseable {
     return worker;
   }
 
-  private static Map<String, String> workerConfig(String bootstrapServers, int port) {
+  /**
+   * The default directory the worker's {@code file} config provider may read:
+   * {@code <dir>/secrets}. Override {@code config.providers.file.param.allowed.paths} to move it.
+   */
+  public static Path secretsDir(Path dir) {
+    return dir.toAbsolutePath().resolve("secrets");
+  }
+
+  private static Map<String, String> workerConfig(String bootstrapServers, int port, Path secretsDir) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("bootstrap.servers", bootstrapServers);
     m.put("group.id", DEFAULT_GROUP_ID);
@@ -114,6 +127,10 @@ public final class EmbeddedConnect implements AutoCloseable {
     m.put("connector.client.config.override.policy", "All");
     // A restarted single worker gets its tasks back at once instead of after up to five minutes.
     m.put("scheduled.rebalance.max.delay.ms", "0");
+    // Connector configs hold ${file:...} / ${env:...} references to passwords, never passwords:
+    // Connect stores configs in a topic and serves them over REST, and resolves references only
+    // when it starts a connector or task.
+    m.putAll(SecretReferences.workerConfig(secretsDir));
     return m;
   }
 

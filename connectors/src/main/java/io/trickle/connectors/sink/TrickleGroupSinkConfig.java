@@ -13,16 +13,14 @@ import org.apache.kafka.common.config.ConfigException;
  * output topics are three lists in the same order. Each key is declared once, with its doc.
  */
 public final class TrickleGroupSinkConfig extends AbstractConfig {
-  public static final String CONNECTION_URL = "connection.url";
+  public static final String CONNECTION_URL = SinkConnection.URL;
+  public static final String CONNECTION_PASSWORD = SinkConnection.PASSWORD;
   public static final String GROUP = "trickle.group";
   public static final String MEMBERS = "trickle.group.members";
   public static final String TARGET_TABLES = "trickle.group.target.tables";
   public static final String TOPICS = "trickle.group.topics";
 
-  public static final ConfigDef DEF = new ConfigDef()
-      .define(CONNECTION_URL, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-          "JDBC URL of the PostgreSQL database that holds the stream tables and the trickle schema,"
-              + " including credentials.")
+  public static final ConfigDef DEF = SinkConnection.define(new ConfigDef())
       .define(GROUP, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
           "Name of the consistency group, for logs and errors.")
       .define(MEMBERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
@@ -37,6 +35,7 @@ public final class TrickleGroupSinkConfig extends AbstractConfig {
 
   public TrickleGroupSinkConfig(Map<String, String> props) {
     super(DEF, props);
+    SinkConnection.check(this);
     List<String> m = getList(MEMBERS);
     if (m.isEmpty() || getList(TARGET_TABLES).size() != m.size() || getList(TOPICS).size() != m.size()) {
       throw new ConfigException(MEMBERS + ", " + TARGET_TABLES + " and " + TOPICS
@@ -44,8 +43,9 @@ public final class TrickleGroupSinkConfig extends AbstractConfig {
     }
   }
 
-  public String connectionUrl() {
-    return getPassword(CONNECTION_URL).value();
+  /** A new connection to the target database, with the password resolved by Connect. */
+  public java.sql.Connection connect() throws java.sql.SQLException {
+    return SinkConnection.open(this);
   }
 
   public String group() {

@@ -3,7 +3,6 @@ package io.trickle.connectors.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.connectors.ddl.TrickleSchema;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -279,7 +278,7 @@ public final class TrickleGroupSinkTask extends SinkTask {
 
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
-      connection = DriverManager.getConnection(config.connectionUrl());
+      connection = config.connect();
       connection.setAutoCommit(false);
       for (MemberState m : byTopic.values()) {
         m.writer = null;

@@ -8,14 +8,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /** Configuration of {@link TrickleSinkConnector}. Each key is declared once, with its doc. */
 public final class TrickleSinkConfig extends AbstractConfig {
-  public static final String CONNECTION_URL = "connection.url";
+  public static final String CONNECTION_URL = SinkConnection.URL;
+  public static final String CONNECTION_PASSWORD = SinkConnection.PASSWORD;
   public static final String STREAM_TABLE = "trickle.stream.table";
   public static final String TARGET_TABLE = "trickle.target.table";
 
-  public static final ConfigDef DEF = new ConfigDef()
-      .define(CONNECTION_URL, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-          "JDBC URL of the PostgreSQL database that holds the stream table and the trickle schema,"
-              + " including credentials.")
+  public static final ConfigDef DEF = SinkConnection.define(new ConfigDef())
       .define(STREAM_TABLE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
           "Name of the stream table, as in trickle.stream_tables.name.")
       .define(TARGET_TABLE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
@@ -23,10 +21,12 @@ public final class TrickleSinkConfig extends AbstractConfig {
 
   public TrickleSinkConfig(Map<String, String> props) {
     super(DEF, props);
+    SinkConnection.check(this);
   }
 
-  public String connectionUrl() {
-    return getPassword(CONNECTION_URL).value();
+  /** A new connection to the target database, with the password resolved by Connect. */
+  public java.sql.Connection connect() throws java.sql.SQLException {
+    return SinkConnection.open(this);
   }
 
   public String streamTable() {

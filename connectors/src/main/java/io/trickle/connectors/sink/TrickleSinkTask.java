@@ -3,7 +3,6 @@ package io.trickle.connectors.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.connectors.ddl.TrickleSchema;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -205,7 +204,7 @@ public final class TrickleSinkTask extends SinkTask {
 
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
-      connection = DriverManager.getConnection(config.connectionUrl());
+      connection = config.connect();
       connection.setAutoCommit(false);
       writer = null;
     }

@@ -10,9 +10,22 @@ import org.junit.jupiter.api.Test;
 
 class DebeziumSourceConfigTest {
   private static Map<String, String> config() {
-    return DebeziumSourceConfig.builder().host("db").port(5433).database("shop").user("u").password("p")
+    return DebeziumSourceConfig.builder().host("db").port(5433).database("shop").user("u").password("${env:PGPASSWORD}")
         .tables(Set.of("public.orders", "sales.line-items")).changesTopic("trickle.src.shop.changes")
         .slot("trickle_shop").publication("trickle_shop").build();
+  }
+
+  @Test
+  void thePasswordIsAReferenceNeverAValue() {
+    assertThat(config()).as("connector config").containsEntry("database.password", "${env:PGPASSWORD}");
+    assertThatThrownBy(() -> DebeziumSourceConfig.builder().password("hunter2"))
+        .as("a literal password would be stored and served by Connect")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reference")
+        .hasMessageNotContaining("hunter2");
+    assertThat(DebeziumSourceConfig.builder().host("db").database("shop").user("u").password(null)
+        .changesTopic("t").slot("s").publication("p").build())
+        .as("no password (trust or .pgpass authentication)").containsEntry("database.password", "");
   }
 
   @Test
