@@ -4,6 +4,7 @@ import io.trickle.cli.runtime.Freshness;
 import io.trickle.cli.runtime.Oracle;
 import io.trickle.cli.tpch.TpchDomain;
 import io.trickle.cli.tpch.TpchGenerator;
+import io.trickle.cli.tpch.TpchMutations;
 import io.trickle.cli.tpch.TpchQuery;
 import io.trickle.cli.tpch.TpchScale;
 import io.trickle.compiler.StreamTableCompiler;
@@ -46,7 +47,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   bench/run-e2e.sh tpch [--sf 0.01] [--set four|tpch22] [--transactions N] [--writers 4]
- *       [--rate 100] [--canaries N] [--refreshes N] [--seed N] [--phases load,catchup,drain,freshness,refresh]
+ *       [--rate 100] [--canaries N] [--refreshes N] [--seed N] [--phases load,cycle,catchup,drain,freshness,refresh]
  *       [--state-dir DIR] [--keep] [--timeout 30m]
  * </pre>
  */
@@ -55,7 +56,7 @@ public final class TpchEndToEnd {
   private static final String CANARY_CHARS = "BCDEGHIJKLMPQSTUVWXYZ";
   private static final long CANARY_ORDER = 9_000_000_000L;
   private static final int CANARY_CUSTOMER = 1_000_000_000;
-  private static final List<String> PHASES = List.of("load", "catchup", "drain", "freshness", "refresh");
+  private static final List<String> PHASES = List.of("load", "cycle", "catchup", "drain", "freshness", "refresh");
 
   private Path home = Path.of(".");
   private double sf = 0.01;
@@ -220,6 +221,26 @@ public final class TpchEndToEnd {
       perTable("load.seconds", load);
       figure("memory.rss_after_load_mb", trickle.statusKb("VmRSS") / 1024.0, "MB");
       oracle(c, "load");
+
+      if (phases.contains("cycle")) {
+        // One change cycle of the TPC-H acceptance (TpchMutations: six transactions touching
+        // every table, group keys and join keys included), as TpchIT runs it.
+        long start = System.nanoTime();
+        TpchMutations.Cycle cycle;
+        try (Connection w = DriverManager.getConnection(url)) {
+          cycle = new TpchMutations(scale, seed).run(w);
+        }
+        double written = secs(start);
+        Map<String, Double> done = awaitTables(c, start, "cycle");
+        say("%s, written in %.1f s", cycle.describe(), written);
+        long changes = cycle.insertedOrders() + cycle.insertedLines() + cycle.deletedOrders() + cycle.deletedLines()
+            + cycle.updatedRows();
+        figure("cycle.row_changes", changes, "rows");
+        figure("cycle.seconds", max(done), "s");
+        figure("cycle.lag_after_last_commit_s", max(done) - written, "s");
+        perTable("cycle.seconds", done);
+        oracle(c, "cycle");
+      }
 
       if (phases.contains("catchup")) {
         TpchWriters.Result w = writerSet.run(transactions, 0, () -> false);

@@ -66,7 +66,8 @@ final class TpchWriters {
     this.scale = scale;
     this.seed = seed;
     this.writers = writers;
-    this.nextOrderIndex = new AtomicLong(scale.orders());
+    // Above the keys TpchMutations' cycles insert (from scale.orders() up), so both can run.
+    this.nextOrderIndex = new AtomicLong(scale.orders() + 10_000_000L);
     for (int w = 0; w < writers; w++) {
       owned.add(new ArrayList<>());
     }
