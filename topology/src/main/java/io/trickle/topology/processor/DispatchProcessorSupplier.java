@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The root processor. Reads the single Debezium change topic (data changes of every captured
- * table, transaction metadata, heartbeats), routes data changes of the tables the plan reads to
- * their source operators and closes epochs with {@link Msg.Marker}s:
+ * The root processor of the capture stage ({@link io.trickle.topology.capture.CaptureTopology}).
+ * Reads the single Debezium change topic (data changes of every captured table, transaction
+ * metadata, heartbeats), routes data changes of the captured tables to their source operators and closes epochs with {@link Msg.Marker}s:
  * <ul>
  *   <li>after a transaction END record;
  *   <li>after a data record outside a transaction, unless it is a non-final snapshot record;
@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  * highest position seen is such a replay and is skipped (metric {@code replayed-changes-skipped}).
  */
 public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[], byte[], Object, Msg> {
+  /** The Kafka source node reading the changes topic. */
+  public static final String SOURCE_NODE = "debezium-source";
   public static final String NAME = "debezium-dispatch";
   public static final String STORE = NAME + "-state";
   private static final Logger LOG = LoggerFactory.getLogger(DispatchProcessorSupplier.class);
