@@ -62,6 +62,36 @@ public record StreamTableNames(String streamTable, String planHash, String chang
     return "trickle.src." + pg.safeDatabaseName() + ".changes";
   }
 
+  /** The Kafka Streams application of the database's capture stage ({@link CaptureApp}). */
+  public static String captureApplicationId(PgUrl pg) {
+    return "trickle-capture-" + pg.safeDatabaseName();
+  }
+
+  /**
+   * The change topic of a captured table ({@code schema.table}): its Z-set changes and every
+   * epoch marker, written by the capture stage, read by the stream tables that read the table.
+   */
+  public static String changeTopic(PgUrl pg, String table) {
+    return changeTopic(changesTopic(pg), table);
+  }
+
+  /** The change topic of {@code table} in this stream table's database. */
+  public String changeTopic(String table) {
+    return changeTopic(changesTopic, table);
+  }
+
+  /**
+   * {@code trickle.chg.<db>.<schema>.<table>} for the changes topic {@code
+   * trickle.src.<db>.changes}; the table part through {@link #kafkaName}.
+   */
+  static String changeTopic(String changesTopic, String table) {
+    String db = changesTopic;
+    if (db.startsWith("trickle.src.") && db.endsWith(".changes")) {
+      db = db.substring("trickle.src.".length(), db.length() - ".changes".length());
+    }
+    return "trickle.chg." + db + "." + kafkaName(table);
+  }
+
   public static String sourceConnector(PgUrl pg) {
     return "trickle-source-" + pg.safeDatabaseName();
   }
