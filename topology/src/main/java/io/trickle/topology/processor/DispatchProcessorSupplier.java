@@ -65,6 +65,35 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
     this.routes = Map.copyOf(routes);
   }
 
+  /**
+   * Debezium's {@code source.sequence} text, {@code ["<last commit lsn>","<lsn>"]}, read without
+   * a second JSON parse (the record's own parse is the only one per change); null when it is
+   * not two numbers (a {@code null} last commit: the change is then never taken for a replay).
+   */
+  static long[] parseSequence(String text) {
+    String t = text.strip();
+    if (t.length() < 2 || t.charAt(0) != '[' || t.charAt(t.length() - 1) != ']') {
+      return null;
+    }
+    String[] parts = t.substring(1, t.length() - 1).split(",", -1);
+    if (parts.length != 2) {
+      return null;
+    }
+    long[] out = new long[2];
+    for (int i = 0; i < 2; i++) {
+      String p = parts[i].strip();
+      if (p.length() >= 2 && p.charAt(0) == '"' && p.charAt(p.length() - 1) == '"') {
+        p = p.substring(1, p.length() - 1);
+      }
+      try {
+        out[i] = Long.parseLong(p);
+      } catch (NumberFormatException e) {
+        return null; // "null", or not a number
+      }
+    }
+    return out;
+  }
+
   @Override
   public Set<StoreBuilder<?>> stores() {
     return Set.of(store);
@@ -216,19 +245,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
      * last commit is unknown (then the change is never taken for a replay).
      */
     private long[] sequence(JsonNode sequence) {
-      if (!sequence.isTextual()) {
-        return null;
-      }
-      try {
-        JsonNode parts = DebeziumJson.MAPPER.readTree(sequence.asText());
-        if (parts == null || !parts.isArray() || parts.size() != 2 || parts.get(0).isNull()
-            || parts.get(1).isNull()) {
-          return null;
-        }
-        return new long[] {Long.parseLong(parts.get(0).asText()), Long.parseLong(parts.get(1).asText())};
-      } catch (java.io.IOException | NumberFormatException e) {
-        return null;
-      }
+      return sequence.isTextual() ? parseSequence(sequence.asText()) : null;
     }
 
     private long readLong(Bytes key, long absent) {

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A captured table without a primary key, in the capture stage ({@link
  * io.trickle.topology.capture.CaptureTopology}), under REPLICA IDENTITY FULL (the compiler rejects it
- * otherwise). Rows are identified by a hash of the whole row and counted, in {@code
- * source-N-rows}: row hash → [count, row]. An insert adds one copy; a delete removes one copy of
+ * otherwise). Rows are identified by a hash of the whole row and counted, in its store ({@code
+ * capture-<schema.table>-rows}): row hash → [count, row]. An insert adds one copy; a delete removes one copy of
  * its {@code before}, which REPLICA IDENTITY FULL makes the whole old row; an update does both.
  * Unlike a keyed source, a repeated insert cannot be told from a second identical row, so
  * replays are not idempotent; Kafka Streams' exactly-once processing is what prevents them.

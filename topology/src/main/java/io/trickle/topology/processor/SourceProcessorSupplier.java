@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A table with a primary key: a captured table in the capture stage ({@link
  * io.trickle.topology.capture.CaptureTopology}), or another stream table's target table in the
- * topology of a stream table reading it. Keeps primary key → current row in {@code source-N-rows} and turns each
+ * topology of a stream table reading it. Keeps primary key → current row in its store ({@code
+ * capture-<schema.table>-rows}, or {@code source-N-rows} over a stream table) and turns each
  * Debezium event into −stored/+new, which makes replays and re-snapshots idempotent, fills
  * unchanged TOAST columns, and lets a delete or TRUNCATE retract rows Debezium does not repeat.
  *
