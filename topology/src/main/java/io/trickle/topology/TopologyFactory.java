@@ -14,7 +14,11 @@ import io.trickle.compiler.plan.SourceOp;
 import io.trickle.compiler.plan.TopKOp;
 import io.trickle.compiler.plan.UnionAllOp;
 import io.trickle.compiler.plan.WindowOp;
+import io.trickle.topology.capture.CaptureTopology;
+import io.trickle.topology.capture.CapturedTable;
 import io.trickle.topology.processor.AggregateProcessorSupplier;
+import io.trickle.topology.processor.CapturedSourceProcessorSupplier;
+import io.trickle.topology.processor.ChangeTopicReadProcessorSupplier;
 import io.trickle.topology.processor.AlignProcessorSupplier;
 import io.trickle.topology.processor.AlignedOutputProcessorSupplier;
 import io.trickle.topology.processor.DispatchProcessorSupplier;
@@ -22,7 +26,6 @@ import io.trickle.topology.processor.FilterProcessorSupplier;
 import io.trickle.topology.processor.JoinProcessorSupplier;
 import io.trickle.topology.processor.MaterializeProcessorSupplier;
 import io.trickle.topology.processor.ProjectProcessorSupplier;
-import io.trickle.topology.processor.KeylessSourceProcessorSupplier;
 import io.trickle.topology.processor.SetOperationProcessorSupplier;
 import io.trickle.topology.processor.SetReturningProcessorSupplier;
 import io.trickle.topology.processor.SourceProcessorSupplier;
@@ -32,10 +35,12 @@ import io.trickle.topology.processor.UpstreamReadProcessorSupplier;
 import io.trickle.topology.processor.WindowProcessorSupplier;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
@@ -43,30 +48,41 @@ import org.apache.kafka.streams.Topology;
 /**
  * Turns a {@link Plan} into a Kafka Streams {@link Topology} of differential operators:
  * <pre>
- *   debezium-source → debezium-dispatch → source-N → … operators … → materialize-N → materialize-N-sink
+ *   changes-&lt;table&gt; → changes-&lt;table&gt;-read → source-N → … operators … → materialize-N → materialize-N-sink
  * </pre>
- * Every processor and store is named from {@code op.name()} (stores: {@code Stateful.storeNames()}),
- * so adding an operator never renames another one's state or changelog.
+ * A stream table reads the change topics of the captured tables its query reads, written by the
+ * database's capture stage ({@link CaptureTopology}): binary Z-set changes and epoch markers, so
+ * no JSON, and {@code source-N} keeps no copy of the table ({@link
+ * CapturedSourceProcessorSupplier}). Every processor and store is named from {@code op.name()}
+ * (stores: {@code Stateful.storeNames()}), or from the table for the change topic readers, so
+ * adding an operator never renames another one's state or changelog.
  *
- * <p>The topology runs as ONE task: the source topic has a single partition (Debezium's commit
- * order must stay total) and no operator repartitions, so records between processors carry null
- * keys. A keyed operator that needs to scale out would add a named repartition topic here.
+ * <p>The topology runs as ONE task: every topic it reads has a single partition (P = 1) and no
+ * operator repartitions, so records between processors carry null keys. A keyed operator that
+ * needs to scale out would add a named repartition topic here.
  *
  * <p>Each visit returns the names of the processors that emit the operator's output (two for a
  * join: one per input side). Plans can be DAGs, so results are memoized by operator id.
  */
 public final class TopologyFactory implements OpVisitor<List<String>> {
-  public static final String SOURCE_NODE = "debezium-source";
+  /** The Kafka source node reading Debezium's changes topic, in the capture stage. */
+  public static final String SOURCE_NODE = DispatchProcessorSupplier.SOURCE_NODE;
 
-  private final Topology topology = new Topology();
+  private final Topology topology;
   private final Map<Integer, List<String>> built = new HashMap<>();
   private final MaterializeOp root;
 
-  private TopologyFactory(MaterializeOp root) {
+  private TopologyFactory(Topology topology, MaterializeOp root) {
+    this.topology = topology;
     this.root = root;
   }
 
   /**
+   * The plan's topology TOGETHER with a capture stage of the tables it reads, as two
+   * sub-topologies of one {@link Topology}: Debezium JSON in, the stream table's output out. For
+   * tests, benchmarks and tools that run one stream table in one process; the runtime runs the
+   * capture stage once per database and each stream table with {@link #buildStreamTable}.
+   *
    * @param sourceTopic the Debezium change topic (byte[] JSON, schemas disabled)
    * @param outputTopic the stream table's output topic (byte[] JSON per the output contract)
    */
@@ -75,14 +91,9 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   }
 
   /**
-   * A plan whose sources may read other stream tables ({@link SourceOp#upstream()}):
-   * <pre>
-   *   debezium-source → debezium-dispatch → source-N ┐
-   *   upstream-B → upstream-B-read → source-M ───────┤ (several inputs: align-source-N/M →
-   *                                                  ┘  source-N-aligned / source-M-aligned) → …
-   * </pre>
-   * With more than one input (the changes topic counts as one, each upstream topic as one), the
-   * inputs' epochs are aligned before any operator sees them ({@link AlignProcessorSupplier}).
+   * Like {@link #build(Plan, String, String)}, for a plan whose sources may read other stream
+   * tables ({@link SourceOp#upstream()}). The change topics between the two sub-topologies are
+   * named {@link #inProcessChangeTopic}.
    *
    * @param sourceTopic the Debezium change topic; unused (may be null) if no source reads a
    *     captured table
@@ -91,41 +102,80 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   public static Topology build(Plan plan, String sourceTopic, Map<String, String> upstreamTopics,
       String outputTopic) {
     Objects.requireNonNull(plan, "plan");
+    Topology topology = new Topology();
+    List<CapturedTable> tables = CapturedTable.of(List.of(plan));
+    if (!tables.isEmpty()) {
+      Objects.requireNonNull(sourceTopic, "sourceTopic");
+      CaptureTopology.addTo(topology, sourceTopic, tables,
+          t -> inProcessChangeTopic(sourceTopic, t.qualifiedName()));
+    }
+    return addStreamTable(topology, plan, table -> inProcessChangeTopic(sourceTopic, table),
+        upstreamTopics, outputTopic);
+  }
+
+  /** The change topic of {@code table} (schema.table) in {@link #build}'s combined topology. */
+  public static String inProcessChangeTopic(String sourceTopic, String table) {
+    return sourceTopic + "." + KafkaNames.of(table);
+  }
+
+  /**
+   * A stream table's own topology, as the runtime runs it:
+   * <pre>
+   *   changes-&lt;t1&gt; → changes-&lt;t1&gt;-read → source-N ┐
+   *   changes-&lt;t2&gt; → changes-&lt;t2&gt;-read → source-M ┤ (several inputs: align-source-N/M/K →
+   *   upstream-B → upstream-B-read → source-K ───────┘  source-N-aligned / …) → …
+   * </pre>
+   * With more than one input topic (each captured table's change topic counts as one, each
+   * upstream topic as one), the inputs' epochs are aligned before any operator sees them ({@link
+   * AlignProcessorSupplier}).
+   *
+   * @param changeTopicOf {@code schema.table} of a captured table → its change topic
+   * @param upstreamTopics upstream stream table → its output topic, for every source that reads one
+   */
+  public static Topology buildStreamTable(Plan plan, Function<String, String> changeTopicOf,
+      Map<String, String> upstreamTopics, String outputTopic) {
+    Objects.requireNonNull(plan, "plan");
+    return addStreamTable(new Topology(), plan, changeTopicOf, upstreamTopics, outputTopic);
+  }
+
+  private static Topology addStreamTable(Topology topology, Plan plan,
+      Function<String, String> changeTopicOf, Map<String, String> upstreamTopics, String outputTopic) {
     Objects.requireNonNull(upstreamTopics, "upstreamTopics");
     Objects.requireNonNull(outputTopic, "outputTopic");
-    TopologyFactory factory = new TopologyFactory(plan.root());
-    Map<String, List<String>> routes = new LinkedHashMap<>();
-    Map<String, List<String>> upstreams = new LinkedHashMap<>();
+    TopologyFactory factory = new TopologyFactory(topology, plan.root());
+    Set<String> captured = new LinkedHashSet<>();
+    Set<String> upstreams = new LinkedHashSet<>();
     for (SourceOp source : plan.sources()) {
       if (source.readsStreamTable()) {
-        upstreams.computeIfAbsent(source.upstream(), t -> new ArrayList<>()).add(source.name());
+        upstreams.add(source.upstream());
       } else {
-        routes.computeIfAbsent(source.qualifiedName(), t -> new ArrayList<>()).add(source.name());
+        captured.add(source.qualifiedName());
       }
     }
-    if (!routes.isEmpty()) {
-      Objects.requireNonNull(sourceTopic, "sourceTopic");
-      factory.topology.addSource(SOURCE_NODE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), sourceTopic);
-      factory.topology.addProcessor(DispatchProcessorSupplier.NAME, new DispatchProcessorSupplier(routes), SOURCE_NODE);
+    for (String table : captured) {
+      String node = ChangeTopicReadProcessorSupplier.sourceName(table);
+      topology.addSource(node, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+          Objects.requireNonNull(changeTopicOf.apply(table), "change topic of " + table));
+      topology.addProcessor(ChangeTopicReadProcessorSupplier.processorName(table),
+          new ChangeTopicReadProcessorSupplier(table), node);
     }
-    for (String upstream : upstreams.keySet()) {
+    for (String upstream : upstreams) {
       String topic = upstreamTopics.get(upstream);
       if (topic == null) {
         throw new IllegalArgumentException("no output topic given for upstream stream table " + upstream);
       }
       String node = UpstreamReadProcessorSupplier.sourceName(upstream);
-      factory.topology.addSource(node, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
-      factory.topology.addProcessor(UpstreamReadProcessorSupplier.processorName(upstream),
+      topology.addSource(node, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+      topology.addProcessor(UpstreamReadProcessorSupplier.processorName(upstream),
           new UpstreamReadProcessorSupplier(upstream), node);
     }
-    int inputs = (routes.isEmpty() ? 0 : 1) + upstreams.size();
-    if (inputs > 1) {
+    if (captured.size() + upstreams.size() > 1) {
       factory.align(plan.sources());
     }
     List<String> materialize = factory.outputsOf(plan.root());
-    factory.topology.addSink(sinkName(plan.root()), outputTopic, new ByteArraySerializer(),
+    topology.addSink(sinkName(plan.root()), outputTopic, new ByteArraySerializer(),
         new ByteArraySerializer(), materialize.toArray(new String[0]));
-    return factory.topology;
+    return topology;
   }
 
   /** Puts the aligner between the sources and everything that reads them. */
@@ -174,10 +224,13 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
   @Override
   public List<String> visitSource(SourceOp op) {
-    String parent = op.readsStreamTable() ? UpstreamReadProcessorSupplier.processorName(op.upstream())
-        : DispatchProcessorSupplier.NAME;
-    topology.addProcessor(op.name(), op.key().unique() || op.readsStreamTable()
-        ? new SourceProcessorSupplier(op) : new KeylessSourceProcessorSupplier(op), parent);
+    if (op.readsStreamTable()) {
+      topology.addProcessor(op.name(), new SourceProcessorSupplier(op),
+          UpstreamReadProcessorSupplier.processorName(op.upstream()));
+    } else {
+      topology.addProcessor(op.name(), new CapturedSourceProcessorSupplier(op),
+          ChangeTopicReadProcessorSupplier.processorName(op.qualifiedName()));
+    }
     return List.of(op.name());
   }
 

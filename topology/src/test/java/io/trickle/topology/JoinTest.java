@@ -117,7 +117,8 @@ class JoinTest {
 
   @Test
   void joinProcessorsShareDeterministicallyNamedStores() {
-    TopologyDescription d = TopologyFactory.build(threeTables(), "in", "out").describe();
+    TopologyDescription d = TopologyFactory.buildStreamTable(threeTables(), t -> "chg." + t,
+        java.util.Map.of(), "out").describe();
     List<String> joinStores = d.subtopologies().iterator().next().nodes().stream()
         .filter(n -> n.name().startsWith("join-"))
         .map(n -> n.name() + ":" + ((TopologyDescription.Processor) n).stores().stream().sorted().toList())

@@ -13,6 +13,7 @@ import io.trickle.compiler.plan.SourceOp;
 import io.trickle.compiler.plan.SqlPos;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,16 +196,34 @@ class SourceMaterializeTest {
 
   @Test
   void everyProcessorAndStoreIsNamedFromItsOperator() {
-    TopologyDescription d = TopologyFactory.build(PLAN, "in", "out").describe();
+    TopologyDescription d = TopologyFactory.buildStreamTable(PLAN, t -> "chg." + t, Map.of(), "out")
+        .describe();
     assertThat(d.subtopologies()).as("one sub-topology, one task").hasSize(1);
     List<String> nodes = d.subtopologies().iterator().next().nodes().stream()
         .map(TopologyDescription.Node::name).sorted().toList();
-    assertThat(nodes).containsExactly("debezium-dispatch", "debezium-source", "materialize-2",
-        "materialize-2-sink", "source-1");
-    List<String> stores = d.subtopologies().iterator().next().nodes().stream()
+    assertThat(nodes).containsExactly("changes-public.orders", "changes-public.orders-read",
+        "materialize-2", "materialize-2-sink", "source-1");
+    assertThat(stores(d)).as("no copy of the source table: the capture stage holds it")
+        .containsExactly("materialize-2-rows");
+  }
+
+  @Test
+  void theCaptureStageIsNamedFromItsTables() {
+    TopologyDescription d = io.trickle.topology.capture.CaptureTopology.build("in",
+        io.trickle.topology.capture.CapturedTable.of(List.of(PLAN)), t -> "chg." + t.qualifiedName())
+        .describe();
+    assertThat(d.subtopologies()).hasSize(1);
+    List<String> nodes = d.subtopologies().iterator().next().nodes().stream()
+        .map(TopologyDescription.Node::name).sorted().toList();
+    assertThat(nodes).containsExactly("capture-public.orders", "capture-public.orders-encode",
+        "capture-public.orders-sink", "debezium-dispatch", "debezium-source");
+    assertThat(stores(d)).containsExactly("capture-public.orders-rows", "debezium-dispatch-state");
+  }
+
+  private static List<String> stores(TopologyDescription d) {
+    return d.subtopologies().iterator().next().nodes().stream()
         .filter(n -> n instanceof TopologyDescription.Processor)
         .flatMap(n -> ((TopologyDescription.Processor) n).stores().stream()).sorted().toList();
-    assertThat(stores).containsExactly("debezium-dispatch-state", "materialize-2-rows", "source-1-rows");
   }
 
   @Test

@@ -10,7 +10,9 @@ import io.trickle.compiler.plan.Plan;
 import io.trickle.compiler.plan.ProjectOp;
 import io.trickle.compiler.plan.SourceOp;
 import io.trickle.topology.Epochs;
+import io.trickle.topology.capture.CapturedTable;
 import io.trickle.topology.processor.AggregateProcessorSupplier;
+import io.trickle.topology.processor.CapturedSourceProcessorSupplier;
 import io.trickle.topology.processor.DispatchProcessorSupplier;
 import io.trickle.topology.processor.FilterProcessorSupplier;
 import io.trickle.topology.processor.JoinProcessorSupplier;
@@ -41,7 +43,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * The processors {@code TopologyFactory} would wire for a plan, wired here by hand with one
+ * The processors {@code TopologyFactory} (and the capture stage, {@code CaptureTopology}) would
+ * wire for a plan, wired here by hand with one
  * {@link MockProcessorContext} each and real RocksDB stores (changelogs off). Unlike
  * {@code TopologyTestDriver}, which commits (and so flushes every RocksDB memtable) after each
  * input record, this measures the operators themselves. Forwards are delivered depth-first, one
@@ -86,11 +89,18 @@ public final class OperatorPipeline implements AutoCloseable, OpVisitor<List<Str
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "trickle-jmh");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     config.put(Epochs.CONFIG, epochs ? "on" : "off");
+    List<CapturedTable> tables = CapturedTable.of(List.of(plan));
     Map<String, List<String>> routes = new LinkedHashMap<>();
-    for (SourceOp source : plan.sources()) {
-      routes.computeIfAbsent(source.qualifiedName(), t -> new ArrayList<>()).add(source.name());
+    for (CapturedTable t : tables) {
+      routes.put(t.qualifiedName(), List.of(t.processorName()));
     }
     dispatcher = add(DispatchProcessorSupplier.NAME, new DispatchProcessorSupplier(routes));
+    for (CapturedTable t : tables) {
+      // The capture stage's source operator of each table; the change topic between it and the
+      // stream table (binary encode/decode) is left out.
+      add(t.processorName(), new SourceProcessorSupplier(captureOp(t), t.processorName(),
+          t.storeName()), DispatchProcessorSupplier.NAME);
+    }
     plan.root().accept(this);
   }
 
@@ -174,9 +184,16 @@ public final class OperatorPipeline implements AutoCloseable, OpVisitor<List<Str
     return outputsOf(input).toArray(new String[0]);
   }
 
+  /** The source operator a capture stage runs for {@code t} (keyed tables only here). */
+  private static SourceOp captureOp(CapturedTable t) {
+    return new SourceOp(0, io.trickle.compiler.plan.SqlPos.UNKNOWN, t.schema(), t.table(),
+        t.columns(), t.key());
+  }
+
   @Override
   public List<String> visitSource(SourceOp op) {
-    add(op.name(), new SourceProcessorSupplier(op), DispatchProcessorSupplier.NAME);
+    add(op.name(), new CapturedSourceProcessorSupplier(op),
+        new CapturedTable(op.schema(), op.table(), op.columns(), op.key()).processorName());
     return List.of(op.name());
   }
 

@@ -13,6 +13,7 @@ import io.trickle.connectors.sink.TrickleGroupSinkConfig;
 import io.trickle.connectors.sink.TrickleGroupSinkConnector;
 import io.trickle.connectors.sink.TrickleSinkConfig;
 import io.trickle.connectors.sink.TrickleSinkConnector;
+import io.trickle.topology.capture.CapturedTable;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ import java.util.TreeSet;
  * upstreams before the stream tables that read them ({@link StreamTableGraph}; cycles are
  * rejected), creates the target tables and the {@code trickle} schema, deploys the Debezium source
  * and one trickle sink per stream table (one per consistency group for its members) through the
- * Connect REST API, and runs one Kafka Streams application per stream table. A definition that
+ * Connect REST API, and runs the database's capture stage ({@link CaptureApp}: reads the changes
+ * topic once, writes one change topic per captured table) and one Kafka Streams application per
+ * stream table, reading those change topics. A definition that
  * fails is recorded as failed and skipped, and so are the stream tables that read it; the others
  * are deployed.
  */
@@ -76,6 +79,13 @@ public final class Deployment implements AutoCloseable {
   private final Options options;
   private final PrintStream out;
   private final List<StreamTableApp> apps = new ArrayList<>();
+  /** The database's capture stage, once started. */
+  private CaptureApp capture;
+  /**
+   * P, the number of partitions of every change topic. Only 1 runs end to end yet: the stream
+   * tables' operators do not repartition by their keys.
+   */
+  private int partitions = 1;
   private final List<Deployed> deployed = new ArrayList<>();
   private final Map<String, String> failed = new LinkedHashMap<>();
   private Supervisor.Settings supervisorSettings = Supervisor.Settings.DEFAULT;
@@ -160,7 +170,7 @@ public final class Deployment implements AutoCloseable {
               upstreamTopics.put(s.upstream(), up.names().outputTopic());
             }
           }
-          String hash = planHash(def, plan, upstreamTopics);
+          String hash = planHash(def, plan, upstreamTopics, changeTopics(plan), partitions);
           StreamTableNames names = new StreamTableNames(def.name(), hash, changesTopic);
           ConsistencyGroups.check(def);
           rejectReservedColumns(def, plan);
@@ -200,8 +210,12 @@ public final class Deployment implements AutoCloseable {
       Set<String> added = DebeziumSourceConfig.ensurePublication(c, StreamTableNames.publication(pg), tables);
       boolean existed = connect.exists(StreamTableNames.sourceConnector(pg));
 
+      List<CapturedTable> captured = CapturedTable.of(deployed.stream().map(Deployed::plan).toList());
       try (Topics topics = new Topics(options.bootstrap(), options.singleBroker() ? Optional.of((short) 1) : Optional.empty())) {
         topics.ensureChangesTopic(changesTopic);
+        for (CapturedTable t : captured) {
+          topics.ensureChangeTopic(StreamTableNames.changeTopic(pg, t.qualifiedName()), partitions);
+        }
         for (Deployed d : deployed) {
           topics.ensureOutputTopic(d.names().outputTopic());
         }
@@ -217,6 +231,9 @@ public final class Deployment implements AutoCloseable {
       connect.awaitRunning(StreamTableNames.sourceConnector(pg), Duration.ofSeconds(60));
       if (existed && !added.isEmpty()) {
         requestIncrementalSnapshot(c, added);
+      }
+      if (!captured.isEmpty()) {
+        startCapture(captured);
       }
       ConsistencyGroups groups = ConsistencyGroups.of(deployed);
       for (Deployed d : deployed) {
@@ -268,7 +285,9 @@ public final class Deployment implements AutoCloseable {
         connectors.computeIfAbsent(connector, k -> new ArrayList<>()).add(name);
       }
     }
-    supervisor = new Supervisor(options.pg(), connect, connectors, apps, supervisorSettings, out);
+    Map<CaptureApp, List<String>> captures = capture == null ? Map.of() : Map.of(capture, running);
+    supervisor = new Supervisor(options.pg(), connect, connectors, apps, captures,
+        supervisorSettings, out);
     supervisor.start();
   }
 
@@ -305,6 +324,54 @@ public final class Deployment implements AutoCloseable {
         throw new IllegalStateException("interrupted waiting for Kafka Connect", e);
       }
     }
+  }
+
+  /**
+   * Starts the database's capture stage, before any stream table: it reads the changes topic
+   * once and writes the change topics every stream table reads. It captures the tables of every
+   * stream table deployed now; a table added later is added to its topology (its state is named
+   * from the table, so the other tables' state stays) and gets its rows from the incremental
+   * snapshot Debezium is asked for.
+   */
+  private void startCapture(List<CapturedTable> tables) {
+    List<String> names = new ArrayList<>();
+    for (Deployed d : deployed) {
+      if (!failed.containsKey(d.definition().name())) {
+        names.add(d.definition().name());
+      }
+    }
+    capture = new CaptureApp(options.pg(), tables, options.bootstrap(), options.stateDir(),
+        options.singleBroker(), e -> {
+          for (String n : names) {
+            Catalog.markError(options.pg(), n, "the capture stage of database "
+                + options.pg().database() + " failed: " + e, TrickleSchema.ERROR_CAPTURE);
+          }
+        });
+    capture.start();
+    out.printf("capturing %s -> %d change topic(s)%n",
+        tables.stream().map(CapturedTable::qualifiedName).toList(), tables.size());
+  }
+
+  /**
+   * P, the partitions of every change topic (default 1). Part of every plan hash, so changing it
+   * rebuilds the stream tables. Only P = 1 gives correct results yet.
+   */
+  public void partitions(int p) {
+    if (p < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1");
+    }
+    this.partitions = p;
+  }
+
+  /** Each captured table the plan reads → its change topic. */
+  private Map<String, String> changeTopics(Plan plan) {
+    Map<String, String> out = new TreeMap<>();
+    for (SourceOp s : plan.sources()) {
+      if (!s.readsStreamTable()) {
+        out.put(s.qualifiedName(), StreamTableNames.changeTopic(options.pg(), s.qualifiedName()));
+      }
+    }
+    return out;
   }
 
   /** @param ownSink false for a consistency group member, whose group sink applies it */
@@ -481,16 +548,31 @@ public final class Deployment implements AutoCloseable {
     return planHash(def, plan, Map.of());
   }
 
-  /**
-   * The upstreams' output topics are part of the hash: a redefined upstream starts a new topic,
-   * and its downstreams must then rebuild their state from it, under a new application id.
-   */
   static String planHash(StreamTableDefinition def, Plan plan, Map<String, String> upstreamTopics) {
+    return planHash(def, plan, upstreamTopics, Map.of(), 1);
+  }
+
+  /**
+   * The topics a stream table reads are part of the hash: a redefined upstream starts a new
+   * topic, and its downstreams must then rebuild their state from it, under a new application
+   * id; so must a stream table whose change topics are named or partitioned otherwise (P).
+   *
+   * @param changeTopics each captured table the plan reads → its change topic
+   * @param partitions P, the partitions of every change topic
+   */
+  static String planHash(StreamTableDefinition def, Plan plan, Map<String, String> upstreamTopics,
+      Map<String, String> changeTopics, int partitions) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(plan.explain().getBytes(StandardCharsets.UTF_8));
       for (Map.Entry<String, String> e : new TreeMap<>(upstreamTopics).entrySet()) {
         md.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      if (!changeTopics.isEmpty()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(changeTopics).entrySet()) {
+          md.update(("captured " + e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        md.update(("partitions=" + partitions + "\n").getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(md.digest()).substring(0, 8);
     } catch (NoSuchAlgorithmException e) {
@@ -508,5 +590,9 @@ public final class Deployment implements AutoCloseable {
       app.close();
     }
     apps.clear();
+    if (capture != null) {
+      capture.close();
+      capture = null;
+    }
   }
 }

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream table's Kafka Streams application. Each stream table runs in its own
- * {@link KafkaStreams} instance, so a failing one is shut down alone and the others go on.
+ * {@link KafkaStreams} instance, so a failing one is shut down alone and the others go on. It
+ * reads the change topics of the captured tables it reads (written by its database's {@link
+ * CaptureApp}) and the output topics of the stream tables it reads.
  */
-public final class StreamTableApp implements AutoCloseable {
+public final class StreamTableApp implements SupervisedApp {
   private static final Logger LOG = LoggerFactory.getLogger(StreamTableApp.class);
 
   private final String name;
@@ -50,15 +52,31 @@ public final class StreamTableApp implements AutoCloseable {
     this.names = names;
     this.upstreamTopics = Map.copyOf(upstreamTopics);
     this.onFailure = onFailure;
+    Properties p = streamsConfig(names.applicationId(), bootstrap, stateDir, singleBroker);
+    this.props = p;
+    this.streams = create();
+  }
+
+  /** Kafka Streams' record cache; only the aligner's buffer uses it (see StateStores). */
+  static final long RECORD_CACHE_BYTES = 16L * 1024 * 1024;
+
+  /**
+   * The Kafka Streams configuration of every trickle application (a stream table's, a capture
+   * stage's): exactly-once, one thread, 100 ms commits.
+   */
+  static Properties streamsConfig(String applicationId, String bootstrap, Path stateDir,
+      boolean singleBroker) {
     Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("streams").toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // Output becomes visible to read_committed readers at each commit: this bounds freshness.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // The record cache serves only stores built with it (the aligner's buffer,
+    // StateStores.persistentCached); every other store has caching disabled.
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     if (singleBroker) {
@@ -82,12 +100,11 @@ public final class StreamTableApp implements AutoCloseable {
     if (epochs != null) {
       p.put(Epochs.CONFIG, epochs);
     }
-    this.props = p;
-    this.streams = create();
+    return p;
   }
 
   private KafkaStreams create() {
-    Topology topology = TopologyFactory.build(plan, names.changesTopic(), upstreamTopics,
+    Topology topology = TopologyFactory.buildStreamTable(plan, names::changeTopic, upstreamTopics,
         names.outputTopic());
     KafkaStreams s = new KafkaStreams(topology, props);
     s.setUncaughtExceptionHandler(e -> {
@@ -99,6 +116,7 @@ public final class StreamTableApp implements AutoCloseable {
     return s;
   }
 
+  @Override
   public void start() {
     streams.start();
   }
@@ -107,6 +125,7 @@ public final class StreamTableApp implements AutoCloseable {
    * Replaces a failed (or stopped) application with a new instance of the same application id:
    * it restores its state from the changelogs and continues from the committed offsets.
    */
+  @Override
   public synchronized void restart() {
     streams.close(Duration.ofSeconds(30));
     failure = null;
@@ -115,20 +134,24 @@ public final class StreamTableApp implements AutoCloseable {
   }
 
   /** True once the application has shut itself down after an uncaught error. */
+  @Override
   public boolean failed() {
     KafkaStreams.State s = streams.state();
     return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR;
   }
 
   /** The error that stopped the application, or null. */
+  @Override
   public Throwable failure() {
     return failure;
   }
 
+  @Override
   public KafkaStreams.State state() {
     return streams.state();
   }
 
+  @Override
   public String name() {
     return name;
   }

@@ -1,11 +1,7 @@
 package io.trickle.cli.runtime;
 
 import io.trickle.compiler.sql.SqlIdentifiers;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.regex.Pattern;
+import io.trickle.topology.KafkaNames;
 
 /**
  * Every name derived from a stream table, in one place, so they stay deterministic. The plan hash
@@ -19,10 +15,6 @@ import java.util.regex.Pattern;
  * legal characters and tagged with a hash of the whole name, so distinct names stay distinct.
  */
 public record StreamTableNames(String streamTable, String planHash, String changesTopic) {
-  /** Names used as they are in Kafka: what an unquoted SQL name folds to, optionally qualified. */
-  private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?");
-  private static final int MAX_KAFKA_PART = 40;
-
   public String applicationId() {
     return "trickle-" + kafkaName(streamTable) + "-" + planHash;
   }
@@ -70,6 +62,36 @@ public record StreamTableNames(String streamTable, String planHash, String chang
     return "trickle.src." + pg.safeDatabaseName() + ".changes";
   }
 
+  /** The Kafka Streams application of the database's capture stage ({@link CaptureApp}). */
+  public static String captureApplicationId(PgUrl pg) {
+    return "trickle-capture-" + pg.safeDatabaseName();
+  }
+
+  /**
+   * The change topic of a captured table ({@code schema.table}): its Z-set changes and every
+   * epoch marker, written by the capture stage, read by the stream tables that read the table.
+   */
+  public static String changeTopic(PgUrl pg, String table) {
+    return changeTopic(changesTopic(pg), table);
+  }
+
+  /** The change topic of {@code table} in this stream table's database. */
+  public String changeTopic(String table) {
+    return changeTopic(changesTopic, table);
+  }
+
+  /**
+   * {@code trickle.chg.<db>.<schema>.<table>} for the changes topic {@code
+   * trickle.src.<db>.changes}; the table part through {@link #kafkaName}.
+   */
+  static String changeTopic(String changesTopic, String table) {
+    String db = changesTopic;
+    if (db.startsWith("trickle.src.") && db.endsWith(".changes")) {
+      db = db.substring("trickle.src.".length(), db.length() - ".changes".length());
+    }
+    return "trickle.chg." + db + "." + kafkaName(table);
+  }
+
   public static String sourceConnector(PgUrl pg) {
     return "trickle-source-" + pg.safeDatabaseName();
   }
@@ -91,20 +113,7 @@ public record StreamTableNames(String streamTable, String planHash, String chang
    * name never holds {@code -}, so the two kinds never meet).
    */
   public static String kafkaName(String name) {
-    if (PLAIN.matcher(name).matches() && name.length() <= MAX_KAFKA_PART) {
-      return name;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < name.length() && sb.length() < MAX_KAFKA_PART; i++) {
-      char c = name.charAt(i);
-      sb.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
-    }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-      return sb + "-" + HexFormat.of().formatHex(digest, 0, 5);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return KafkaNames.of(name);
   }
 
   /** The '.' between schema and table, or -1: a name whose first '.' leaves no schema or no table is unqualified. */

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches what {@code trickle run} deployed: the Connect connectors and their tasks (the Debezium
- * source, the sinks) and the Kafka Streams applications. A failed one is restarted with
+ * source, the sinks) and the Kafka Streams applications (the capture stage of the database, the
+ * stream tables'). A failed capture stage puts every stream table of its database in {@code
+ * error} at once (they get no changes while it is down). A failed one is restarted with
  * exponential backoff, for as long as {@code run} runs. When a restart did not help, the stream
  * tables it serves go to {@code error} with the failure's first lines (unless they already are in
  * error for a more specific reason, such as the sink's own PostgreSQL message). Once a restarted
@@ -56,7 +58,9 @@ public final class Supervisor implements AutoCloseable {
   private final Settings settings;
   private final PrintStream out;
   private final Map<String, Watch> connectors = new LinkedHashMap<>();
-  private final Map<StreamTableApp, Watch> apps = new LinkedHashMap<>();
+  private final Map<SupervisedApp, Watch> apps = new LinkedHashMap<>();
+  /** The capture stages: each one's stream tables are in error while it is down. */
+  private final Map<SupervisedApp, Watch> captures = new LinkedHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "trickle-supervisor");
     t.setDaemon(true);
@@ -69,6 +73,16 @@ public final class Supervisor implements AutoCloseable {
    */
   public Supervisor(PgUrl pg, ConnectRestClient connect, Map<String, List<String>> connectors,
       List<StreamTableApp> apps, Settings settings, PrintStream out) {
+    this(pg, connect, connectors, apps, Map.of(), settings, out);
+  }
+
+  /**
+   * @param captures each capture stage → the stream tables that depend on it (all of its
+   *     database's), which are in {@code error} while it is down
+   */
+  public Supervisor(PgUrl pg, ConnectRestClient connect, Map<String, List<String>> connectors,
+      List<StreamTableApp> apps, Map<? extends SupervisedApp, List<String>> captures,
+      Settings settings, PrintStream out) {
     this.pg = pg;
     this.connect = connect;
     this.settings = settings;
@@ -77,6 +91,7 @@ public final class Supervisor implements AutoCloseable {
     for (StreamTableApp app : apps) {
       this.apps.put(app, new Watch(List.of(app.name())));
     }
+    captures.forEach((app, sts) -> this.captures.put(app, new Watch(sts)));
   }
 
   public void start() {
@@ -92,13 +107,16 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
-  /** One round: every connector, then every application. */
+  /** One round: every connector, every capture stage, then every stream table's application. */
   void check() {
     for (Map.Entry<String, Watch> e : connectors.entrySet()) {
       checkConnector(e.getKey(), e.getValue());
     }
-    for (Map.Entry<StreamTableApp, Watch> e : apps.entrySet()) {
-      checkApp(e.getKey(), e.getValue());
+    for (Map.Entry<SupervisedApp, Watch> e : captures.entrySet()) {
+      checkApp(e.getKey(), e.getValue(), TrickleSchema.ERROR_CAPTURE);
+    }
+    for (Map.Entry<SupervisedApp, Watch> e : apps.entrySet()) {
+      checkApp(e.getKey(), e.getValue(), TrickleSchema.ERROR_APP);
     }
   }
 
@@ -139,7 +157,12 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
-  private void checkApp(StreamTableApp app, Watch w) {
+  /**
+   * @param source {@link TrickleSchema#ERROR_APP} for a stream table's own application (which
+   *     marks its stream table when it fails), {@link TrickleSchema#ERROR_CAPTURE} for a capture
+   *     stage, whose stream tables are marked here
+   */
+  private void checkApp(SupervisedApp app, Watch w, String source) {
     long now = System.nanoTime();
     if (app.failed()) {
       w.upSinceNanos = -1;
@@ -148,12 +171,22 @@ public final class Supervisor implements AutoCloseable {
       }
       w.attempts++;
       Duration pause = settings.backoff().delay(w.attempts);
-      out.printf("stream table %s: its application failed (%s); restart %d, next in %d s if it fails again%n",
-          app.name(), app.failure(), w.attempts, pause.toSeconds());
+      if (TrickleSchema.ERROR_CAPTURE.equals(source)) {
+        for (String st : w.streamTables) {
+          Catalog.markError(pg, st, app.name() + " failed (restart " + w.attempts
+              + " under way, with backoff): " + app.failure(), source);
+        }
+        out.printf("%s failed (%s); restart %d, next in %d s if it fails again%n", app.name(),
+            app.failure(), w.attempts, pause.toSeconds());
+      } else {
+        out.printf("stream table %s: its application failed (%s); restart %d, next in %d s if it fails again%n",
+            app.name(), app.failure(), w.attempts, pause.toSeconds());
+      }
       app.restart();
       w.nextAttemptNanos = now + pause.toNanos();
     } else if (app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
-      recovered("the application of " + app.name(), w, now, TrickleSchema.ERROR_APP);
+      recovered(TrickleSchema.ERROR_CAPTURE.equals(source) ? app.name()
+          : "the application of " + app.name(), w, now, source);
     }
   }
 

@@ -36,6 +36,16 @@ public final class Topics implements AutoCloseable {
   }
 
   /**
+   * A captured table's change topic, written by the capture stage: P partitions, never expiring
+   * (a stream table deployed later reads it from its start, as it once read the changes topic).
+   * An existing topic is left as it is.
+   */
+  public void ensureChangeTopic(String name, int partitions) {
+    create(new NewTopic(name, Optional.of(partitions), replication).configs(Map.of(
+        TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG, "delete")));
+  }
+
+  /**
    * How long the cleaner keeps a tombstone after compacting it: 100 years, i.e. for the life of
    * the topic. Kafka's default (1 day) drops a delete for any consumer that lags longer (a sink
    * whose Connect worker was down over a weekend, a downstream stream table stopped for a

@@ -37,6 +37,22 @@ class StreamTableNamesTest {
   }
 
   @Test
+  void changeTopicsAreNamedFromTheDatabaseAndTheTable() {
+    StreamTableNames n = new StreamTableNames("totals", "h", "trickle.src.shop.changes");
+    assertThat(n.changeTopic("public.orders")).isEqualTo("trickle.chg.shop.public.orders");
+    Set<String> seen = new HashSet<>();
+    for (String table : List.of("public.Orders", "public.orders", "a b.c", "public.naïve",
+        "public." + "x".repeat(80))) {
+      String topic = n.changeTopic(table);
+      assertThat(topic).as("change topic of %s", table).matches("[A-Za-z0-9._-]{1,200}")
+          .startsWith("trickle.chg.shop.");
+      assertThat(seen.add(topic)).as("change topic of %s is distinct", table).isTrue();
+    }
+    assertThat(n.changeTopic("public.Orders")).as("tagged with a hash once sanitised")
+        .matches("trickle\\.chg\\.shop\\.public_Orders-[0-9a-f]{10}");
+  }
+
+  @Test
   void targetTablesAreQuotedSqlThatKeepsCase() {
     assertThat(new StreamTableNames("MixedCase", "", "").targetTable()).isEqualTo("\"public\".\"MixedCase\"");
     assertThat(new StreamTableNames("x\"; DROP TABLE victim; --", "", "").targetTable())

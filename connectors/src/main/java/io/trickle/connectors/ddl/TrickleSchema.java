@@ -20,13 +20,15 @@ public final class TrickleSchema {
    * Who set a stream table's {@code error}. An error is cleared only by the party that can tell
    * its cause is gone: the sink after it applied an epoch ({@link #ERROR_SINK}), the supervisor of
    * {@code trickle run} after a restarted connector or application stayed up ({@link #ERROR_CONNECT},
-   * {@link #ERROR_APP}). The others ({@link #ERROR_STREAM}: the query failed on a row;
+   * {@link #ERROR_APP}, {@link #ERROR_CAPTURE}). The others ({@link #ERROR_STREAM}: the query failed on a row;
    * {@link #ERROR_DEPLOY}: the definition could not be deployed) stay until the stream table is
    * deployed again.
    */
   public static final String ERROR_SINK = "sink";
   public static final String ERROR_CONNECT = "connect";
   public static final String ERROR_APP = "app";
+  /** The capture stage of the database stopped; cleared when its restart stays up. */
+  public static final String ERROR_CAPTURE = "capture";
   public static final String ERROR_STREAM = "stream";
   public static final String ERROR_DEPLOY = "deploy";
 

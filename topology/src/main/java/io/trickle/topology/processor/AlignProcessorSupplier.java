@@ -19,14 +19,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * Aligns the epochs of several inputs: the changes topic of the source database and the output
- * topics of upstream stream tables are read independently, so one can run ahead of another. One
+ * Aligns the epochs of several inputs: the change topics of the captured tables a stream table
+ * reads and the output topics of upstream stream tables are read independently, so one can run
+ * ahead of another. One
  * processor {@code align-<source>} per source operator, all sharing the store {@code
  * align-buffer}, where each input's messages wait in arrival order.
  *
  * <p>Epochs are identified by the marker's {@code seq}: the offset of the source transaction's
- * END in the database's changes topic, the same in every stream table of that database (an LSN
- * alone is not: two transactions can close at the same highest LSN). Each input's watermark is
+ * END in the database's changes topic, the same in every change topic and every stream table of
+ * that database (an LSN alone is not: two transactions can close at the same highest LSN). The
+ * capture stage writes every marker to every table's change topic, so a captured table's input
+ * has an epoch at every seq. Each input's watermark is
  * the seq of its last marker. When the lowest watermark {@code F} rises, every buffered epoch with
  * seq ≤ F is released in seq order: for each seq, the changes of every input's epoch at that seq
  * (each to {@code <source>-aligned}), then the marker once. An input without an epoch at some
@@ -55,7 +58,7 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
   }
 
   public static Set<StoreBuilder<?>> newStores() {
-    return Set.of(StateStores.persistent(STORE));
+    return Set.of(StateStores.persistentCached(STORE));
   }
 
   public static String processorName(String source) {

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The root processor. Reads the single Debezium change topic (data changes of every captured
- * table, transaction metadata, heartbeats), routes data changes of the tables the plan reads to
- * their source operators and closes epochs with {@link Msg.Marker}s:
+ * The root processor of the capture stage ({@link io.trickle.topology.capture.CaptureTopology}).
+ * Reads the single Debezium change topic (data changes of every captured table, transaction
+ * metadata, heartbeats), routes data changes of the captured tables to their source operators and closes epochs with {@link Msg.Marker}s:
  * <ul>
  *   <li>after a transaction END record;
  *   <li>after a data record outside a transaction, unless it is a non-final snapshot record;
@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  * highest position seen is such a replay and is skipped (metric {@code replayed-changes-skipped}).
  */
 public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[], byte[], Object, Msg> {
+  /** The Kafka source node reading the changes topic. */
+  public static final String SOURCE_NODE = "debezium-source";
   public static final String NAME = "debezium-dispatch";
   public static final String STORE = NAME + "-state";
   private static final Logger LOG = LoggerFactory.getLogger(DispatchProcessorSupplier.class);
@@ -61,6 +63,35 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
   /** @param routes {@code schema.table} to the names of the source processors reading it */
   public DispatchProcessorSupplier(Map<String, List<String>> routes) {
     this.routes = Map.copyOf(routes);
+  }
+
+  /**
+   * Debezium's {@code source.sequence} text, {@code ["<last commit lsn>","<lsn>"]}, read without
+   * a second JSON parse (the record's own parse is the only one per change); null when it is
+   * not two numbers (a {@code null} last commit: the change is then never taken for a replay).
+   */
+  static long[] parseSequence(String text) {
+    String t = text.strip();
+    if (t.length() < 2 || t.charAt(0) != '[' || t.charAt(t.length() - 1) != ']') {
+      return null;
+    }
+    String[] parts = t.substring(1, t.length() - 1).split(",", -1);
+    if (parts.length != 2) {
+      return null;
+    }
+    long[] out = new long[2];
+    for (int i = 0; i < 2; i++) {
+      String p = parts[i].strip();
+      if (p.length() >= 2 && p.charAt(0) == '"' && p.charAt(p.length() - 1) == '"') {
+        p = p.substring(1, p.length() - 1);
+      }
+      try {
+        out[i] = Long.parseLong(p);
+      } catch (NumberFormatException e) {
+        return null; // "null", or not a number
+      }
+    }
+    return out;
   }
 
   @Override
@@ -214,19 +245,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
      * last commit is unknown (then the change is never taken for a replay).
      */
     private long[] sequence(JsonNode sequence) {
-      if (!sequence.isTextual()) {
-        return null;
-      }
-      try {
-        JsonNode parts = DebeziumJson.MAPPER.readTree(sequence.asText());
-        if (parts == null || !parts.isArray() || parts.size() != 2 || parts.get(0).isNull()
-            || parts.get(1).isNull()) {
-          return null;
-        }
-        return new long[] {Long.parseLong(parts.get(0).asText()), Long.parseLong(parts.get(1).asText())};
-      } catch (java.io.IOException | NumberFormatException e) {
-        return null;
-      }
+      return sequence.isTextual() ? parseSequence(sequence.asText()) : null;
     }
 
     private long readLong(Bytes key, long absent) {

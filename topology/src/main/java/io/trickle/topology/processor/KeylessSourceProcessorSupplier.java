@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A captured table without a primary key, under REPLICA IDENTITY FULL (the compiler rejects it
- * otherwise). Rows are identified by a hash of the whole row and counted, in {@code
- * source-N-rows}: row hash → [count, row]. An insert adds one copy; a delete removes one copy of
+ * A captured table without a primary key, in the capture stage ({@link
+ * io.trickle.topology.capture.CaptureTopology}), under REPLICA IDENTITY FULL (the compiler rejects it
+ * otherwise). Rows are identified by a hash of the whole row and counted, in its store ({@code
+ * capture-<schema.table>-rows}): row hash → [count, row]. An insert adds one copy; a delete removes one copy of
  * its {@code before}, which REPLICA IDENTITY FULL makes the whole old row; an update does both.
  * Unlike a keyed source, a repeated insert cannot be told from a second identical row, so
  * replays are not idempotent; Kafka Streams' exactly-once processing is what prevents them.
@@ -38,14 +39,26 @@ public final class KeylessSourceProcessorSupplier
   private static final Logger LOG = LoggerFactory.getLogger(KeylessSourceProcessorSupplier.class);
 
   private final SourceOp op;
+  private final String name;
+  private final String storeName;
   private final StoreBuilder<KeyValueStore<Bytes, byte[]>> store;
 
   public KeylessSourceProcessorSupplier(SourceOp op) {
+    this(op, op.name(), op.storeNames().get(0));
+  }
+
+  /**
+   * @param name the processor's name (metrics, logs, error notes)
+   * @param storeName its row hash → [count, row] store
+   */
+  public KeylessSourceProcessorSupplier(SourceOp op, String name, String storeName) {
     if (op.key().unique() || op.readsStreamTable()) {
       throw new IllegalArgumentException(op.name() + " is not a keyless table source");
     }
     this.op = op;
-    this.store = StateStores.persistent(op.storeNames().get(0));
+    this.name = name;
+    this.storeName = storeName;
+    this.store = StateStores.persistent(storeName);
   }
 
   @Override
@@ -65,19 +78,19 @@ public final class KeylessSourceProcessorSupplier
     private Sensor negativeCounts;
 
     KeylessSourceProcessor() {
-      super(op, op.name());
+      super(op, name);
     }
 
     @Override
     protected void openOperator() {
-      rows = store(op.storeNames().get(0));
-      poison = TrickleMetrics.poisonRecords(context.metrics(), op.name());
-      negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
+      rows = store(storeName);
+      poison = TrickleMetrics.poisonRecords(context.metrics(), name);
+      negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), name);
     }
 
     @Override
     protected void onChange(Msg.Change change, Record<Object, Msg> record) {
-      throw new IllegalStateException(op.name() + " reads Debezium events, not changes");
+      throw new IllegalStateException(name + " reads Debezium events, not changes");
     }
 
     @Override
@@ -93,7 +106,7 @@ public final class KeylessSourceProcessorSupplier
       } catch (EvalException e) {
         poison.record();
         RecordMetadata meta = context.recordMetadata().orElse(null);
-        LOG.warn("{}: skipping change of {} at topic {} partition {} offset {}: {}", op.name(),
+        LOG.warn("{}: skipping change of {} at topic {} partition {} offset {}: {}", name,
             op.qualifiedName(), meta == null ? "?" : meta.topic(), meta == null ? -1 : meta.partition(),
             meta == null ? -1 : meta.offset(), e.getMessage());
         reportError(record, e, new Object[0], columns);

@@ -7,17 +7,30 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Binary form of the messages an operator may have to hold in a store across records (the
- * aligner buffers whole epochs). Debezium events are never buffered.
+ * Binary form of {@link Msg}: the value of every record of a per-table change topic (written by
+ * the capture stage, read by stream tables), and of what the aligner buffers across records.
+ * One tag byte, then
+ * <ul>
+ *   <li>{@code 'c'} change: weight (8 bytes), the row ({@link RowCodec});
+ *   <li>{@code 'm'} marker: seq, LSN, commit time (8 bytes each);
+ *   <li>{@code 'e'} error: [operator, position, SQLSTATE, message], then the names and the values
+ *       of the offending row, three {@link RowCodec} rows.
+ * </ul>
+ * Debezium events are never encoded: they are parsed once, by the capture stage.
  */
-final class MsgCodec {
-  private static final int CHANGE = 'c';
-  private static final int MARKER = 'm';
-  private static final int ERROR = 'e';
+public final class MsgCodec {
+  public static final int CHANGE = 'c';
+  public static final int MARKER = 'm';
+  public static final int ERROR = 'e';
 
   private MsgCodec() {}
 
-  static byte[] encode(Msg msg) {
+  /** The tag of an encoded message: {@link #CHANGE}, {@link #MARKER} or {@link #ERROR}. */
+  public static int tag(byte[] encoded) {
+    return encoded[0];
+  }
+
+  public static byte[] encode(Msg msg) {
     ByteWriter w = new ByteWriter(64);
     msg.accept(new MsgVisitor() {
       @Override
@@ -41,13 +54,13 @@ final class MsgCodec {
 
       @Override
       public void visitSourceEvent(Msg.SourceEvent event) {
-        throw new IllegalStateException("Debezium events are never buffered");
+        throw new IllegalStateException("Debezium events are never encoded");
       }
     });
     return w.toByteArray();
   }
 
-  static Msg decode(byte[] bytes) {
+  public static Msg decode(byte[] bytes) {
     ByteReader r = new ByteReader(bytes);
     int tag = r.readByte();
     return switch (tag) {
@@ -66,7 +79,7 @@ final class MsgCodec {
         }
         yield new Msg.ErrorNote((String) f[0], (String) f[1], (String) f[2], (String) f[3], row);
       }
-      default -> throw new IllegalStateException("unknown buffered message tag " + tag);
+      default -> throw new IllegalStateException("unknown message tag " + tag);
     };
   }
 }

@@ -25,7 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A captured table. Keeps primary key → current row in {@code source-N-rows} and turns each
+ * A table with a primary key: a captured table in the capture stage ({@link
+ * io.trickle.topology.capture.CaptureTopology}), or another stream table's target table in the
+ * topology of a stream table reading it. Keeps primary key → current row in its store ({@code
+ * capture-<schema.table>-rows}, or {@code source-N-rows} over a stream table) and turns each
  * Debezium event into −stored/+new, which makes replays and re-snapshots idempotent, fills
  * unchanged TOAST columns, and lets a delete or TRUNCATE retract rows Debezium does not repeat.
  *
@@ -37,16 +40,29 @@ public final class SourceProcessorSupplier implements ProcessorSupplier<Object, 
   private static final Logger LOG = LoggerFactory.getLogger(SourceProcessorSupplier.class);
 
   private final SourceOp op;
+  private final String name;
+  private final String storeName;
   private final StoreBuilder<KeyValueStore<Bytes, byte[]>> store;
 
+  /** A source over another stream table, inside that stream table's topology. */
   public SourceProcessorSupplier(SourceOp op) {
+    this(op, op.name(), op.storeNames().get(0));
+  }
+
+  /**
+   * @param name the processor's name (metrics, logs, error notes)
+   * @param storeName its primary key → current row store
+   */
+  public SourceProcessorSupplier(SourceOp op, String name, String storeName) {
     if (!op.key().unique() || op.key().columns().isEmpty()) {
       throw new UnsupportedOperationException("Table " + op.qualifiedName() + " (" + op.name()
           + ") has no primary key; keyless sources (REPLICA IDENTITY FULL, row-hash keys) are not "
           + "supported by the topology yet. Add a primary key to the table.");
     }
     this.op = op;
-    this.store = StateStores.persistent(op.storeNames().get(0));
+    this.name = name;
+    this.storeName = storeName;
+    this.store = StateStores.persistent(storeName);
   }
 
   @Override
@@ -71,18 +87,18 @@ public final class SourceProcessorSupplier implements ProcessorSupplier<Object, 
     }
 
     SourceProcessor() {
-      super(op, op.name());
+      super(op, name);
     }
 
     @Override
     protected void openOperator() {
-      rows = store(op.storeNames().get(0));
-      poison = TrickleMetrics.poisonRecords(context.metrics(), op.name());
+      rows = store(storeName);
+      poison = TrickleMetrics.poisonRecords(context.metrics(), name);
     }
 
     @Override
     protected void onChange(Msg.Change change, Record<Object, Msg> record) {
-      throw new IllegalStateException(op.name() + " reads Debezium events, not changes");
+      throw new IllegalStateException(name + " reads Debezium events, not changes");
     }
 
     @Override
@@ -97,7 +113,7 @@ public final class SourceProcessorSupplier implements ProcessorSupplier<Object, 
       } catch (EvalException e) {
         poison.record();
         RecordMetadata meta = context.recordMetadata().orElse(null);
-        LOG.warn("{}: skipping change of {} at topic {} partition {} offset {}: {}", op.name(),
+        LOG.warn("{}: skipping change of {} at topic {} partition {} offset {}: {}", name,
             op.qualifiedName(), meta == null ? "?" : meta.topic(), meta == null ? -1 : meta.partition(),
             meta == null ? -1 : meta.offset(), e.getMessage());
         reportError(record, e, new Object[0], columns);
@@ -115,7 +131,7 @@ public final class SourceProcessorSupplier implements ProcessorSupplier<Object, 
         JsonNode node = after.get(columns.get(i).name());
         if (!upstream && DebeziumJson.isUnavailable(node)) {
           if (storedRow == null) {
-            LOG.warn("{}: unchanged TOAST column {} of a row never seen; using NULL", op.name(),
+            LOG.warn("{}: unchanged TOAST column {} of a row never seen; using NULL", name,
                 columns.get(i).name());
           }
           row[i] = storedRow == null ? null : storedRow[i];

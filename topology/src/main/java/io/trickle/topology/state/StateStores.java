@@ -7,9 +7,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * All operator state is RocksDB {@code Bytes -> byte[]} with a changelog. Caching is off: every
- * operator reads its own writes immediately and forwards explicitly, so a cache only adds
- * memory and delays.
+ * All operator state is RocksDB {@code Bytes -> byte[]} with a changelog. Caching is off for
+ * operator state: every operator reads its own writes immediately and forwards explicitly, so a
+ * cache only adds memory and delays. The aligner's buffer is the exception ({@link
+ * #persistentCached}): most of what it writes is deleted again within the same commit.
  */
 public final class StateStores {
   /**
@@ -25,6 +26,19 @@ public final class StateStores {
     return Stores.keyValueStoreBuilder(Boolean.getBoolean(IN_MEMORY_PROPERTY)
         ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name), Serdes.Bytes(),
         Serdes.ByteArray()).withCachingDisabled();
+  }
+
+  /**
+   * Like {@link #persistent} but behind Kafka Streams' record cache: a key written and deleted
+   * within one commit interval (an epoch the aligner buffers and releases at once) then never
+   * reaches RocksDB or the changelog. Only for a store whose users never rely on a store
+   * write being forwarded (the cache forwards nothing: no store here has a flush listener). The
+   * application must give the cache memory ({@code statestore.cache.max.bytes}).
+   */
+  public static StoreBuilder<KeyValueStore<Bytes, byte[]>> persistentCached(String name) {
+    return Stores.keyValueStoreBuilder(Boolean.getBoolean(IN_MEMORY_PROPERTY)
+        ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name), Serdes.Bytes(),
+        Serdes.ByteArray()).withCachingEnabled();
   }
 
   public static byte[] longBytes(long v) {
