@@ -48,7 +48,9 @@ public final class TrickleSchema {
           + " reflected_lsn pg_lsn,"
           + " source_ts timestamptz,"
           + " lag_ms bigint,"
-          + " applied_offset bigint,"
+          + " applied_offset bigint," // partition 0's entry of applied_offsets, as before partitions
+          // {"<output topic>": {"<partition>": offset of the last applied marker}}; see the sink
+          + " applied_offsets jsonb,"
           + " epochs_applied bigint NOT NULL DEFAULT 0,"
           + " changes_applied bigint NOT NULL DEFAULT 0,"
           + " updated_at timestamptz NOT NULL DEFAULT now(),"
@@ -60,6 +62,8 @@ public final class TrickleSchema {
       s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0");
       // The oid of the target table trickle created: the only table it may drop or replace.
       s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS target_oid oid");
+      // Per-partition applied offsets; a row without them resumes partition 0 at applied_offset.
+      s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS applied_offsets jsonb");
       s.execute("CREATE TABLE IF NOT EXISTS " + HEARTBEAT + " (id int PRIMARY KEY, ts timestamptz)");
       s.execute("INSERT INTO " + HEARTBEAT + " VALUES (1, now()) ON CONFLICT (id) DO NOTHING");
       s.execute("CREATE TABLE IF NOT EXISTS " + SIGNAL
