@@ -11,19 +11,23 @@ import org.junit.jupiter.api.Test;
 
 /** The two shapes of a sink's configuration: one stream table is a consistency group of one. */
 class TrickleSinkConfigTest {
-  private static Map<String, String> base() {
-    Map<String, String> m = new HashMap<>();
-    m.put(SinkConnection.URL, "jdbc:postgresql://db/shop?user=u");
+  /** One stream table's keys, as trickle run deploys them. */
+  private static Map<String, String> single(String topics) {
+    Map<String, String> m = new HashMap<>(Map.of(SinkConnection.URL, "jdbc:postgresql://db/shop?user=u",
+        TrickleSinkConfig.STREAM_TABLE, "st", TrickleSinkConfig.TARGET_TABLE, "public.st"));
+    m.put("topics", topics);
     return m;
+  }
+
+  /** A group's keys, as trickle run deploys them. */
+  private static Map<String, String> group(String members, String targets, String topics) {
+    return new HashMap<>(Map.of(SinkConnection.URL, "jdbc:postgresql://db/shop?user=u", TrickleSinkConfig.GROUP, "g",
+        TrickleSinkConfig.MEMBERS, members, TrickleSinkConfig.TARGET_TABLES, targets, TrickleSinkConfig.TOPICS, topics));
   }
 
   @Test
   void oneStreamTableIsAGroupOfOneReadingTheConnectorsTopic() {
-    Map<String, String> m = base();
-    m.put(TrickleSinkConfig.STREAM_TABLE, "st");
-    m.put(TrickleSinkConfig.TARGET_TABLE, "public.st");
-    m.put("topics", "trickle.st.st.abc");
-    TrickleSinkConfig c = new TrickleSinkConfig(m);
+    TrickleSinkConfig c = new TrickleSinkConfig(single("trickle.st.st.abc"));
     assertThat(c.group()).isEqualTo("st");
     assertThat(c.isGroup()).isFalse();
     assertThat(c.members()).containsExactly(new TrickleSinkConfig.Member("st", "public.st", "trickle.st.st.abc"));
@@ -31,12 +35,7 @@ class TrickleSinkConfigTest {
 
   @Test
   void aGroupListsItsMembersInOrder() {
-    Map<String, String> m = base();
-    m.put(TrickleSinkConfig.GROUP, "g");
-    m.put(TrickleSinkConfig.MEMBERS, "a,b");
-    m.put(TrickleSinkConfig.TARGET_TABLES, "public.a,public.b");
-    m.put(TrickleSinkConfig.TOPICS, "ta,tb");
-    TrickleSinkConfig c = new TrickleSinkConfig(m);
+    TrickleSinkConfig c = new TrickleSinkConfig(group("a,b", "public.a,public.b", "ta,tb"));
     assertThat(c.isGroup()).isTrue();
     assertThat(c.members()).isEqualTo(List.of(new TrickleSinkConfig.Member("a", "public.a", "ta"),
         new TrickleSinkConfig.Member("b", "public.b", "tb")));
@@ -44,25 +43,14 @@ class TrickleSinkConfigTest {
 
   @Test
   void aConfigOfNeitherOrBothShapesIsRefused() {
-    Map<String, String> both = base();
-    both.put(TrickleSinkConfig.STREAM_TABLE, "st");
-    both.put(TrickleSinkConfig.TARGET_TABLE, "public.st");
-    both.put("topics", "t");
+    Map<String, String> both = single("t");
     both.put(TrickleSinkConfig.GROUP, "g");
     assertThatThrownBy(() -> new TrickleSinkConfig(both)).as("both shapes").isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> new TrickleSinkConfig(base())).as("neither").isInstanceOf(ConfigException.class);
-    Map<String, String> twoTopics = base();
-    twoTopics.put(TrickleSinkConfig.STREAM_TABLE, "st");
-    twoTopics.put(TrickleSinkConfig.TARGET_TABLE, "public.st");
-    twoTopics.put("topics", "t1,t2");
-    assertThatThrownBy(() -> new TrickleSinkConfig(twoTopics)).as("one stream table, two topics")
+    assertThatThrownBy(() -> new TrickleSinkConfig(Map.of(SinkConnection.URL, "jdbc:postgresql://db/shop")))
+        .as("neither").isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> new TrickleSinkConfig(single("t1,t2"))).as("one stream table, two topics")
         .isInstanceOf(ConfigException.class);
-    Map<String, String> uneven = base();
-    uneven.put(TrickleSinkConfig.GROUP, "g");
-    uneven.put(TrickleSinkConfig.MEMBERS, "a,b");
-    uneven.put(TrickleSinkConfig.TARGET_TABLES, "public.a");
-    uneven.put(TrickleSinkConfig.TOPICS, "ta,tb");
-    assertThatThrownBy(() -> new TrickleSinkConfig(uneven)).as("lists of different lengths")
+    assertThatThrownBy(() -> new TrickleSinkConfig(group("a,b", "public.a", "ta,tb"))).as("lists of different lengths")
         .isInstanceOf(ConfigException.class);
   }
 }
