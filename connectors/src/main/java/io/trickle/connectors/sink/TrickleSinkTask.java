@@ -358,6 +358,7 @@ public final class TrickleSinkTask extends SinkTask {
     if (connection == null || connection.isClosed()) {
       connection = config.connect();
       connection.setAutoCommit(false);
+      TrickleSchema.ensureSinkColumns(connection);
       for (MemberState m : byTopic.values()) {
         m.writer = null;
       }

@@ -131,15 +131,17 @@ class PartitionedSinkTest {
   }
 
   @Test
-  void aRowOfAnEarlierVersionResumesPartitionZeroAtItsAppliedOffset() throws Exception {
+  void aCatalogOfAnEarlierVersionResumesPartitionZeroAtItsAppliedOffset() throws Exception {
     Topic out = new Topic("trickle.st.legacy.h1", 1);
     register("legacy", "public.legacy");
     out.row(0, 1, 1).marker(0, 5).row(0, 2, 2).marker(0, 6).row(0, 3, 3).marker(0, 7);
-    // What a sink of an earlier version left: epochs up to 6 applied, their offset in applied_offset.
+    // What a sink of an earlier version left: epochs up to 6 applied, their offset in applied_offset,
+    // in a catalog without applied_offsets (the upgraded sink starts before trickle run adds it).
     try (Statement s = c.createStatement()) {
       s.execute("INSERT INTO public.legacy VALUES (1, 1), (2, 2)");
+      s.execute("ALTER TABLE trickle.stream_tables DROP COLUMN applied_offsets");
       s.execute("UPDATE trickle.stream_tables SET applied_offset = " + out.markerOffset(0, 6)
-          + ", applied_offsets = NULL, epochs_applied = 2 WHERE name = 'legacy'");
+          + ", epochs_applied = 2 WHERE name = 'legacy'");
     }
     Consumer consumer = new Consumer(List.of(out));
     TrickleSinkTask task = consumer.start(single("legacy", "public.legacy", out));
