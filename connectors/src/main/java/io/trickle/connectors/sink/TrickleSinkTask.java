@@ -277,8 +277,9 @@ public final class TrickleSinkTask extends SinkTask {
         seqs.add(epoch.marker().seq());
       }
       applying = m;
-      if (!merged.isEmpty() && m.writer == null) {
-        // Made when first needed: a missing target must not keep the task from recording its error.
+      if (m.writer == null) {
+        // Made at the first step of each connection, even one without changes, so that a missing
+        // target fails it (and is recorded as the member's error) rather than be reported fresh.
         m.writer = new TargetWriter(c, m.member.targetTable());
       }
       long n = merged.isEmpty() ? 0 : m.writer.apply(c, merged);

@@ -42,6 +42,15 @@ class TrickleSinkConfigTest {
   }
 
   @Test
+  void aGroupSinkOfAnEarlierVersionKeepsItsClassAndKeys() {
+    TrickleGroupSinkConnector connector = new TrickleGroupSinkConnector();
+    Map<String, String> props = group("a,b", "public.a,public.b", "ta,tb");
+    connector.start(props);
+    assertThat(connector.taskClass()).as("the one task implementation").isEqualTo(TrickleSinkTask.class);
+    assertThat(connector.taskConfigs(4)).as("one task, with the group's keys").containsExactly(props);
+  }
+
+  @Test
   void aConfigOfNeitherOrBothShapesIsRefused() {
     Map<String, String> both = single("t");
     both.put(TrickleSinkConfig.GROUP, "g");
