@@ -238,7 +238,7 @@ class PartitionedSinkTest {
   }
 
   /** An output topic as the stream table's P materialize tasks write it: one log per partition. */
-  private static final class Topic {
+  static final class Topic {
     final String name;
     final List<List<SinkRecord>> partitions = new ArrayList<>();
 
