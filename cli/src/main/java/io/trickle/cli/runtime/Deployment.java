@@ -376,18 +376,8 @@ public final class Deployment implements AutoCloseable {
 
   /** What every sink of these stream tables' output topics has in common. */
   private Map<String, String> sinkConfig(List<Deployed> members) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("connector.class", TrickleSinkConnector.class.getName());
-    m.put("tasks.max", "1");
-    m.put("topics", String.join(",", members.stream().map(d -> d.names().outputTopic()).toList()));
-    m.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    // The stream tables' applications write transactionally: read only committed epochs.
-    m.put("consumer.override.isolation.level", "read_committed");
-    m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleSinkConfig.CONNECTION_URL, options.pg().jdbcUrl()); // holds no password
-    m.put(TrickleSinkConfig.CONNECTION_PASSWORD, options.pg().connectPassword()); // a reference
-    return m;
+    return TrickleSinkConnector.baseConfig(String.join(",", members.stream().map(d -> d.names().outputTopic()).toList()),
+        options.pg().jdbcUrl(), options.pg().connectPassword());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.trickle.connectors.sink;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,6 +20,31 @@ import org.apache.kafka.connect.sink.SinkConnector;
  */
 public class TrickleSinkConnector extends SinkConnector {
   private Map<String, String> props;
+
+  /**
+   * What every trickle sink's connector config holds: this class, one task, ByteArray converters,
+   * and a consumer that reads only committed records (the stream tables' applications write
+   * transactionally) from the start of a topic without committed offsets. The caller adds the
+   * stream table or group keys.
+   *
+   * @param topics comma-separated output topics
+   * @param passwordReference a config provider reference for {@link TrickleSinkConfig#CONNECTION_PASSWORD}, or null
+   */
+  public static Map<String, String> baseConfig(String topics, String jdbcUrl, String passwordReference) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("connector.class", TrickleSinkConnector.class.getName());
+    m.put("tasks.max", "1");
+    m.put("topics", topics);
+    m.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    m.put("consumer.override.isolation.level", "read_committed");
+    m.put("consumer.override.auto.offset.reset", "earliest");
+    m.put(TrickleSinkConfig.CONNECTION_URL, jdbcUrl); // holds no password
+    if (passwordReference != null) {
+      m.put(TrickleSinkConfig.CONNECTION_PASSWORD, passwordReference);
+    }
+    return m;
+  }
 
   @Override
   public void start(Map<String, String> props) {

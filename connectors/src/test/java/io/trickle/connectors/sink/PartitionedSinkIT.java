@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,15 +102,7 @@ class PartitionedSinkIT {
   }
 
   private static Map<String, String> config(String jdbcUrl) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("connector.class", TrickleSinkConnector.class.getName());
-    m.put("tasks.max", "1");
-    m.put("topics", TOPIC);
-    m.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("consumer.override.isolation.level", "read_committed");
-    m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleSinkConfig.CONNECTION_URL, jdbcUrl);
+    Map<String, String> m = TrickleSinkConnector.baseConfig(TOPIC, jdbcUrl, null);
     m.put(TrickleSinkConfig.STREAM_TABLE, "parts");
     m.put(TrickleSinkConfig.TARGET_TABLE, "public.parts");
     return m;
