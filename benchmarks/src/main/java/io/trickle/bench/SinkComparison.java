@@ -134,15 +134,7 @@ public final class SinkComparison {
   }
 
   private static Map<String, String> trickleSink(PgUrl pg, String table) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("connector.class", TrickleSinkConnector.class.getName());
-    m.put("tasks.max", "1");
-    m.put("topics", TRICKLE_TOPIC);
-    m.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("consumer.override.isolation.level", "read_committed");
-    m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleSinkConfig.CONNECTION_URL, pg.jdbcUrl());
+    Map<String, String> m = TrickleSinkConnector.baseConfig(TRICKLE_TOPIC, pg.jdbcUrl(), null);
     m.put(TrickleSinkConfig.STREAM_TABLE, table);
     m.put(TrickleSinkConfig.TARGET_TABLE, "public." + table);
     return m;

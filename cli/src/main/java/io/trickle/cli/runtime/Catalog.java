@@ -63,7 +63,7 @@ public final class Catalog {
         + " definition = EXCLUDED.definition, plan_hash = EXCLUDED.plan_hash, status = 'starting',"
         + " error = NULL, error_source = NULL, generation = " + TrickleSchema.STREAM_TABLES + ".generation + 1,"
         + " reflected_lsn = NULL, source_ts = NULL, lag_ms = NULL,"
-        + " applied_offset = NULL, epochs_applied = 0, changes_applied = 0, updated_at = now()")) {
+        + " applied_offset = NULL, applied_offsets = NULL, epochs_applied = 0, changes_applied = 0, updated_at = now()")) {
       ps.setString(1, name);
       ps.setString(2, target);
       ps.setString(3, definition);

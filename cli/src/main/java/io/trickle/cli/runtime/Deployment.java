@@ -9,8 +9,6 @@ import io.trickle.connectors.ddl.TargetTable;
 import io.trickle.connectors.ddl.TrickleSchema;
 import io.trickle.connectors.debezium.DebeziumSourceConfig;
 import io.trickle.connectors.rest.ConnectRestClient;
-import io.trickle.connectors.sink.TrickleGroupSinkConfig;
-import io.trickle.connectors.sink.TrickleGroupSinkConnector;
 import io.trickle.connectors.sink.TrickleSinkConfig;
 import io.trickle.connectors.sink.TrickleSinkConnector;
 import io.trickle.topology.capture.CapturedTable;
@@ -427,38 +425,26 @@ public final class Deployment implements AutoCloseable {
   }
 
   private Map<String, String> groupSinkConfig(String group, List<Deployed> members) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("connector.class", TrickleGroupSinkConnector.class.getName());
-    m.put("tasks.max", "1");
-    m.put("topics", String.join(",", members.stream().map(d -> d.names().outputTopic()).toList()));
-    m.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("consumer.override.isolation.level", "read_committed");
-    m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleGroupSinkConfig.CONNECTION_URL, options.pg().jdbcUrl()); // holds no password
-    m.put(TrickleGroupSinkConfig.CONNECTION_PASSWORD, options.pg().connectPassword()); // a reference
-    m.put(TrickleGroupSinkConfig.GROUP, group);
-    m.put(TrickleGroupSinkConfig.MEMBERS, String.join(",", members.stream().map(d -> d.definition().name()).toList()));
-    m.put(TrickleGroupSinkConfig.TARGET_TABLES, String.join(",", members.stream().map(d -> d.names().targetTable()).toList()));
-    m.put(TrickleGroupSinkConfig.TOPICS, String.join(",", members.stream().map(d -> d.names().outputTopic()).toList()));
+    Map<String, String> m = sinkConfig(members);
+    m.put(TrickleSinkConfig.GROUP, group);
+    m.put(TrickleSinkConfig.MEMBERS, String.join(",", members.stream().map(d -> d.definition().name()).toList()));
+    m.put(TrickleSinkConfig.TARGET_TABLES, String.join(",", members.stream().map(d -> d.names().targetTable()).toList()));
+    m.put(TrickleSinkConfig.TOPICS, m.get("topics"));
     return m;
   }
 
+  /** A stream table of its own is a consistency group of one, configured by name and target. */
   private Map<String, String> sinkConfig(Deployed d) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("connector.class", TrickleSinkConnector.class.getName());
-    m.put("tasks.max", "1");
-    m.put("topics", d.names().outputTopic());
-    m.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    m.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    // The stream table's application writes transactionally: read only committed epochs.
-    m.put("consumer.override.isolation.level", "read_committed");
-    m.put("consumer.override.auto.offset.reset", "earliest");
-    m.put(TrickleSinkConfig.CONNECTION_URL, options.pg().jdbcUrl()); // holds no password
-    m.put(TrickleSinkConfig.CONNECTION_PASSWORD, options.pg().connectPassword()); // a reference
+    Map<String, String> m = sinkConfig(List.of(d));
     m.put(TrickleSinkConfig.STREAM_TABLE, d.definition().name());
     m.put(TrickleSinkConfig.TARGET_TABLE, d.names().targetTable());
     return m;
+  }
+
+  /** What every sink of these stream tables' output topics has in common. */
+  private Map<String, String> sinkConfig(List<Deployed> members) {
+    return TrickleSinkConnector.baseConfig(String.join(",", members.stream().map(d -> d.names().outputTopic()).toList()),
+        options.pg().jdbcUrl(), options.pg().connectPassword());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.trickle.connectors.ddl;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -32,7 +33,32 @@ public final class TrickleSchema {
   public static final String ERROR_STREAM = "stream";
   public static final String ERROR_DEPLOY = "deploy";
 
+  /** Per-partition applied offsets; a row without them resumes partition 0 at applied_offset. */
+  private static final String ADD_APPLIED_OFFSETS =
+      "ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS applied_offsets jsonb";
+
   private TrickleSchema() {}
+
+  /**
+   * Adds the sink's columns that a catalog of an earlier version lacks, and commits. The sinks
+   * call it on connecting: an upgraded Connect worker starts them before {@code trickle run}
+   * runs {@link #ensure}. A read of pg_attribute when they are there.
+   */
+  public static void ensureSinkColumns(Connection c) throws SQLException {
+    boolean missing;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT to_regclass('" + STREAM_TABLES + "') IS NOT NULL"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('" + STREAM_TABLES
+            + "') AND attname = 'applied_offsets' AND NOT attisdropped)")) {
+      missing = rs.next() && rs.getBoolean(1);
+    }
+    if (missing) {
+      try (Statement s = c.createStatement()) {
+        s.execute(ADD_APPLIED_OFFSETS);
+      }
+    }
+    c.commit();
+  }
 
   public static void ensure(Connection c) throws SQLException {
     boolean auto = c.getAutoCommit();
@@ -50,7 +76,9 @@ public final class TrickleSchema {
           + " reflected_lsn pg_lsn,"
           + " source_ts timestamptz,"
           + " lag_ms bigint,"
-          + " applied_offset bigint,"
+          + " applied_offset bigint," // partition 0's entry of applied_offsets, as before partitions
+          // {"<output topic>": {"<partition>": offset of the last applied marker}}; see the sink
+          + " applied_offsets jsonb,"
           + " epochs_applied bigint NOT NULL DEFAULT 0,"
           + " changes_applied bigint NOT NULL DEFAULT 0,"
           + " updated_at timestamptz NOT NULL DEFAULT now(),"
@@ -62,6 +90,7 @@ public final class TrickleSchema {
       s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0");
       // The oid of the target table trickle created: the only table it may drop or replace.
       s.execute("ALTER TABLE " + STREAM_TABLES + " ADD COLUMN IF NOT EXISTS target_oid oid");
+      s.execute(ADD_APPLIED_OFFSETS);
       s.execute("CREATE TABLE IF NOT EXISTS " + HEARTBEAT + " (id int PRIMARY KEY, ts timestamptz)");
       s.execute("INSERT INTO " + HEARTBEAT + " VALUES (1, now()) ON CONFLICT (id) DO NOTHING");
       s.execute("CREATE TABLE IF NOT EXISTS " + SIGNAL

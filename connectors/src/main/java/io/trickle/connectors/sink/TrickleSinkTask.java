@@ -4,10 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trickle.connectors.ddl.TrickleSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -19,26 +28,91 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers a stream table's changes until an epoch marker closes them, then applies the
- * consolidated changes, the reflected LSN and the ending offset in one PostgreSQL transaction.
- * Kafka offsets are only committed up to the last applied marker, and on start the task seeks to
- * the offset PostgreSQL recorded, so replays never apply an epoch twice.
+ * Applies a consistency group (one stream table is a group of one) in common steps.
+ *
+ * <p>Each partition of a member's output topic is read on its own: its records up to a marker
+ * form that partition's epoch, closed by the marker; the partition's watermark is the seq of its
+ * last marker. A marker's seq is the offset of a source transaction's END in the database's
+ * changes topic, so it names the same source commit in every partition and every member. A
+ * member's watermark is the lowest watermark of its topic's partitions (each must have been
+ * assigned and have read a marker since the task (re)started): its epoch at a seq is closed only
+ * once every partition has closed it. The group's frontier {@code S} is the lowest member
+ * watermark. Every member's epochs with seq ≤ S, of every partition, are applied in seq order, and
+ * every member's {@code reflected_lsn} set to the LSN of the commit at S, in one PostgreSQL
+ * transaction: a partition without an epoch between its last applied one and S did not change
+ * there (a partition's marker is forwarded with every epoch that emitted changes into it, and
+ * the latest other one soon after), so all members then show the state of the same source commit.
+ *
+ * <p>The offset of the last applied marker of each partition is stored in the member's {@code
+ * trickle.stream_tables} row in that transaction; after a restart every partition is re-read from
+ * there, so nothing is applied twice and nothing is lost. A row key's records stay in one
+ * partition (the output is partitioned by key); merging in seq order keeps the latest change of a
+ * key even if it did not.
  */
 public final class TrickleSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(TrickleSinkTask.class);
 
   private TrickleSinkConfig config;
-  private Connection connection;
-  private TargetWriter writer;
-  /** Changes of epochs already closed by a marker, not yet written. */
-  private Map<String, TargetWriter.Change> closed = new LinkedHashMap<>();
-  /** Changes of the epoch still open (no marker seen yet). */
-  private Map<String, TargetWriter.Change> open = new LinkedHashMap<>();
-  private Marker lastClosed;
-  private long closedEpochs;
+  private final Map<String, MemberState> byTopic = new LinkedHashMap<>();
+  /**
+   * Every partition of each member's topic ever assigned to this task. A member waits for all of
+   * them: a partition revoked and not (yet) assigned again must not be skipped by the frontier.
+   */
+  private final Map<String, Set<Integer>> knownPartitions = new HashMap<>();
   private final Map<TopicPartition, Long> appliedOffsets = new HashMap<>();
-  /** The target's generation the applied offsets belong to (trickle.stream_tables.generation). */
-  private long generation;
+  private Connection connection;
+  private long appliedSeq = Long.MIN_VALUE;
+  /** The member whose changes are being written, to name it when that fails. */
+  private MemberState applying;
+
+  /** A marker as read from a partition, with the offset it sits at. */
+  private record MarkerAt(long seq, long lsn, long tsMs, long offset) {}
+
+  /** A closed epoch of one partition: its consolidated changes and the marker that closed it. */
+  private record Epoch(MarkerAt marker, Map<String, TargetWriter.Change> changes) {}
+
+  /** One assigned partition of a member's output topic. */
+  private static final class PartitionState {
+    final Deque<Epoch> closed = new ArrayDeque<>();
+    Map<String, TargetWriter.Change> open = new LinkedHashMap<>();
+    MarkerAt last;
+    long lastSeenOffset = -1;
+  }
+
+  private final class MemberState {
+    final TrickleSinkConfig.Member member;
+    final Map<Integer, PartitionState> partitions = new TreeMap<>();
+    /** The target's generation the applied offsets belong to (trickle.stream_tables.generation). */
+    long generation;
+    TargetWriter writer;
+
+    MemberState(TrickleSinkConfig.Member member) {
+      this.member = member;
+    }
+
+    /** The lowest last marker of the partitions; null while a partition has none or is not assigned. */
+    MarkerAt watermark() {
+      Set<Integer> known = knownPartitions.getOrDefault(member.topic(), Set.of());
+      if (known.isEmpty() || !partitions.keySet().containsAll(known)) {
+        return null;
+      }
+      MarkerAt low = null;
+      for (PartitionState p : partitions.values()) {
+        if (p.last == null) {
+          return null;
+        }
+        if (low == null || p.last.seq() < low.seq()) {
+          low = p.last;
+        }
+      }
+      return low;
+    }
+
+    PartitionState partition(int partition) {
+      knownPartitions.computeIfAbsent(member.topic(), t -> new HashSet<>()).add(partition);
+      return partitions.computeIfAbsent(partition, p -> new PartitionState());
+    }
+  }
 
   @Override
   public String version() {
@@ -48,141 +122,220 @@ public final class TrickleSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     config = new TrickleSinkConfig(props);
+    reset();
+  }
+
+  private void reset() {
+    byTopic.clear();
+    for (TrickleSinkConfig.Member m : config.members()) {
+      byTopic.put(m.topic(), new MemberState(m));
+    }
+    appliedOffsets.clear();
+    appliedSeq = Long.MIN_VALUE;
   }
 
   @Override
   public void open(Collection<TopicPartition> partitions) {
+    Set<TopicPartition> assigned = new LinkedHashSet<>(context.assignment());
+    assigned.addAll(partitions);
     try {
-      seekToApplied(partitions);
+      seekToApplied(assigned);
     } catch (SQLException e) {
       closeQuietly();
-      throw new RetriableException("cannot read the applied offset of " + config.streamTable(), e);
+      throw new RetriableException("cannot read the applied offsets of " + what(), e);
+    }
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      MemberState m = byTopic.get(tp.topic());
+      if (m != null) {
+        m.partitions.remove(tp.partition()); // its member waits until it is assigned again
+      }
+      appliedOffsets.remove(tp);
     }
   }
 
   /**
-   * Continues where PostgreSQL says the target stands, not where the consumer group committed:
-   * a target (re)created empty has no applied offset, and is rebuilt from the start of the
-   * compacted output topic.
+   * Continues where PostgreSQL says each member's target stands, not where the consumer group
+   * committed: each partition from its applied offset, and a target (re)created empty, which has
+   * none, from the start of its compacted output topic. Anything buffered before is re-read.
    */
   private void seekToApplied(Collection<TopicPartition> partitions) throws SQLException {
-    StreamTableRow.Applied applied = StreamTableRow.read(connection(), config.streamTable());
-    generation = applied.generation();
+    reset();
+    Map<String, StreamTableRow.Applied> rows = new HashMap<>();
     for (TopicPartition tp : partitions) {
-      context.offset(tp, applied.nextOffset());
-      if (applied.appliedOffset() != null) {
-        appliedOffsets.put(tp, applied.appliedOffset());
-      } else {
-        appliedOffsets.remove(tp);
+      MemberState m = byTopic.get(tp.topic());
+      if (m == null) {
+        continue;
+      }
+      StreamTableRow.Applied applied = rows.get(tp.topic());
+      if (applied == null) {
+        applied = StreamTableRow.read(connection(), m.member.streamTable(), m.member.topic());
+        rows.put(tp.topic(), applied);
+      }
+      m.generation = applied.generation();
+      PartitionState p = m.partition(tp.partition());
+      context.offset(tp, applied.nextOffset(tp.partition()));
+      Long offset = applied.offsets().get(tp.partition());
+      if (offset != null) {
+        appliedOffsets.put(tp, offset);
+        p.lastSeenOffset = offset;
       }
     }
-    // Anything buffered before a rebalance is re-read from the applied offset.
-    closed = new LinkedHashMap<>();
-    open = new LinkedHashMap<>();
-    lastClosed = null;
-    closedEpochs = 0;
   }
 
   @Override
   public void put(Collection<SinkRecord> records) {
-    if (records.isEmpty()) {
-      return;
-    }
-    Map<String, TargetWriter.Change> closedBefore = new LinkedHashMap<>(closed);
-    Map<String, TargetWriter.Change> openBefore = new LinkedHashMap<>(open);
-    Marker closedMarkerBefore = lastClosed;
-    long closedEpochsBefore = closedEpochs;
-    String error = null;
-    TopicPartition tp = null;
+    Map<String, String> errors = new LinkedHashMap<>();
     for (SinkRecord r : records) {
-      tp = new TopicPartition(r.topic(), r.kafkaPartition());
+      MemberState m = byTopic.get(r.topic());
+      if (m == null) {
+        LOG.warn("{}: skipping a record of unexpected topic {}", what(), r.topic());
+        continue;
+      }
+      PartitionState p = m.partition(r.kafkaPartition());
+      if (r.kafkaOffset() <= p.lastSeenOffset) {
+        continue; // redelivered after a failed put: already buffered
+      }
+      p.lastSeenOffset = r.kafkaOffset();
       if (header(r, OutputRecords.MARKER_HEADER)) {
-        JsonNode m = OutputRecords.parse(r.value());
-        closed.putAll(open);
-        open.clear();
-        lastClosed = new Marker(tp, r.kafkaOffset(), m.path("lsn").asLong(), m.path("ts_ms").asLong());
-        closedEpochs++;
+        JsonNode v = OutputRecords.parse(r.value());
+        MarkerAt marker = new MarkerAt(v.path("seq").asLong(), v.path("lsn").asLong(),
+            v.path("ts_ms").asLong(), r.kafkaOffset());
+        p.closed.add(new Epoch(marker, p.open));
+        p.open = new LinkedHashMap<>();
+        p.last = marker;
       } else if (header(r, OutputRecords.ERROR_HEADER)) {
-        error = OutputRecords.text(r.value());
-        LOG.error("stream table {} reported an error: {}", config.streamTable(), error);
+        errors.put(m.member.streamTable(), OutputRecords.text(r.value()));
       } else {
         JsonNode key = OutputRecords.parse(r.key());
         if (key == null) {
           LOG.warn("skipping a record without key at {}-{}@{}", r.topic(), r.kafkaPartition(), r.kafkaOffset());
           continue;
         }
-        open.put(key.toString(), new TargetWriter.Change(key, OutputRecords.parse(r.value())));
+        p.open.put(key.toString(), new TargetWriter.Change(key, OutputRecords.parse(r.value())));
       }
     }
+    applying = null;
     try {
-      if (error != null) {
-        recordError(error, TrickleSchema.ERROR_STREAM);
+      for (Map.Entry<String, String> e : errors.entrySet()) {
+        LOG.error("stream table {} reported an error: {}", e.getKey(), e.getValue());
+        StreamTableRow.recordError(connection(), e.getKey(), e.getValue(), TrickleSchema.ERROR_STREAM);
       }
-      if (lastClosed != null && lastClosed != closedMarkerBefore) {
-        applyClosed();
-      }
+      applyCommon();
     } catch (SQLException | RuntimeException e) {
-      // Put the buffers back as they were: Connect redelivers this same batch after a pause.
-      closed = closedBefore;
-      open = openBefore;
-      lastClosed = closedMarkerBefore;
-      closedEpochs = closedEpochsBefore;
+      rollbackQuietly();
       closeQuietly();
       if (SinkFailure.permanent(e)) {
         failPermanently(e);
       }
-      throw new RetriableException("applying an epoch of " + config.streamTable() + " failed: " + e.getMessage(), e);
+      // The buffers are intact; the redelivered batch is skipped by offset, and the apply retried.
+      throw new RetriableException("applying an epoch of " + what() + " failed: " + e.getMessage(), e);
     }
   }
 
-  private void applyClosed() throws SQLException {
-    Connection c = connection();
-    boolean current;
-    try {
-      long n = writer(c).apply(c, closed);
-      current = StreamTableRow.applied(c, config.streamTable(), generation,
-          OutputRecords.pgLsn(lastClosed.lsn()), lastClosed.tsMs(), lastClosed.offset(), closedEpochs, n);
-      if (current) {
-        c.commit();
-      } else {
-        c.rollback();
+  /** Applies every member up to the group's frontier, if it moved. */
+  private void applyCommon() throws SQLException {
+    MarkerAt frontier = null;
+    for (MemberState m : byTopic.values()) {
+      MarkerAt w = m.watermark();
+      if (w == null) {
+        return; // a partition that has not closed an epoch since (re)start holds the group back
       }
-    } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
-      throw e;
+      if (frontier == null || w.seq() < frontier.seq()) {
+        frontier = w;
+      }
     }
-    if (!current) {
-      // The target was recreated empty since open(): rebuild it from the output topic.
-      LOG.info("target {} of stream table {} was recreated; re-reading its output topic from the applied offset",
-          config.targetTable(), config.streamTable());
-      seekToApplied(context.assignment());
+    if (frontier == null || frontier.seq() <= appliedSeq) {
       return;
     }
-    appliedOffsets.put(lastClosed.partition(), lastClosed.offset());
-    closed = new LinkedHashMap<>();
-    closedEpochs = 0;
-  }
-
-  private void recordError(String message, String source) throws SQLException {
-    StreamTableRow.recordError(connection(), config.streamTable(), message, source);
+    Connection c = connection();
+    Map<PartitionState, Integer> taken = new HashMap<>();
+    Map<TopicPartition, Long> moved = new HashMap<>();
+    for (MemberState m : byTopic.values()) {
+      List<Epoch> due = new ArrayList<>();
+      Map<Integer, Long> offsets = new HashMap<>();
+      for (Map.Entry<Integer, PartitionState> e : m.partitions.entrySet()) {
+        int n = 0;
+        for (Epoch epoch : e.getValue().closed) {
+          if (epoch.marker().seq() > frontier.seq()) {
+            break;
+          }
+          due.add(epoch);
+          offsets.put(e.getKey(), epoch.marker().offset());
+          n++;
+        }
+        taken.put(e.getValue(), n);
+      }
+      due.sort(Comparator.comparingLong(epoch -> epoch.marker().seq())); // stable: partition order within a seq
+      Map<String, TargetWriter.Change> merged = new LinkedHashMap<>();
+      Set<Long> seqs = new HashSet<>();
+      for (Epoch epoch : due) {
+        merged.putAll(epoch.changes());
+        seqs.add(epoch.marker().seq());
+      }
+      applying = m;
+      if (m.writer == null) {
+        // Made at the first step of each connection, even one without changes, so that a missing
+        // target fails it (and is recorded as the member's error) rather than be reported fresh.
+        m.writer = new TargetWriter(c, m.member.targetTable());
+      }
+      long n = merged.isEmpty() ? 0 : m.writer.apply(c, merged);
+      applying = null;
+      if (!StreamTableRow.applied(c, m.member.streamTable(), m.generation, OutputRecords.pgLsn(frontier.lsn()),
+          frontier.tsMs(), m.member.topic(), offsets, seqs.size(), n)) {
+        // A member's target was recreated empty since open(): rebuild the group from there.
+        c.rollback();
+        LOG.info("{}: target {} of stream table {} was recreated; re-reading from the applied offsets", what(),
+            m.member.targetTable(), m.member.streamTable());
+        seekToApplied(context.assignment());
+        return;
+      }
+      offsets.forEach((p, o) -> moved.put(new TopicPartition(m.member.topic(), p), o));
+    }
+    c.commit();
+    taken.forEach((p, n) -> {
+      for (int i = 0; i < n; i++) {
+        p.closed.removeFirst();
+      }
+    });
+    appliedOffsets.putAll(moved);
+    appliedSeq = frontier.seq();
   }
 
   /**
-   * Replaying the epoch would fail the same way: the stream table goes to error with PostgreSQL's
-   * message, and the task stops instead of retrying forever.
+   * Replaying the epochs would fail the same way: the member being written (else every member)
+   * goes to error with PostgreSQL's message, and the task stops instead of retrying forever.
    */
   private void failPermanently(Exception e) {
-    String message = "the sink cannot apply an epoch to " + config.targetTable() + ": "
-        + SinkFailure.message(e);
-    LOG.error("stream table {}: {}", config.streamTable(), message, e);
+    MemberState failed = applying;
+    applying = null;
+    String message = (config.isGroup()
+        ? "the sink of consistency group " + config.group() + " cannot apply an epoch"
+            + (failed == null ? "" : " to " + failed.member.targetTable())
+        : "the sink cannot apply an epoch to " + config.members().get(0).targetTable())
+        + ": " + SinkFailure.message(e);
+    String who = failed == null ? what() : "stream table " + failed.member.streamTable();
+    LOG.error("{}: {}", who, message, e);
     try {
-      recordError(message, TrickleSchema.ERROR_SINK);
+      for (MemberState m : byTopic.values()) {
+        if (failed == null || failed == m) {
+          StreamTableRow.recordError(connection(), m.member.streamTable(), message, TrickleSchema.ERROR_SINK);
+        }
+      }
     } catch (SQLException recordFailed) {
-      LOG.error("cannot record the error of {} in PostgreSQL: {}", config.streamTable(), recordFailed.getMessage());
+      LOG.error("cannot record the error of {} in PostgreSQL: {}", what(), recordFailed.getMessage());
     } finally {
       closeQuietly();
     }
-    throw new ConnectException("stream table " + config.streamTable() + ": " + message, e);
+    throw new ConnectException(who + ": " + message, e);
+  }
+
+  /** "stream table x" or "consistency group g", for messages. */
+  private String what() {
+    return (config.isGroup() ? "consistency group " : "stream table ") + config.group();
   }
 
   @Override
@@ -206,18 +359,12 @@ public final class TrickleSinkTask extends SinkTask {
     if (connection == null || connection.isClosed()) {
       connection = config.connect();
       connection.setAutoCommit(false);
-      writer = null;
+      TrickleSchema.ensureSinkColumns(connection);
+      for (MemberState m : byTopic.values()) {
+        m.writer = null;
+      }
     }
     return connection;
-  }
-
-  /** Made when first needed: a missing target must not keep the task from recording its error. */
-  private TargetWriter writer(Connection c) throws SQLException {
-    if (writer == null) {
-      writer = new TargetWriter(c, config.targetTable());
-      c.commit();
-    }
-    return writer;
   }
 
   private void rollbackQuietly() {
@@ -249,8 +396,6 @@ public final class TrickleSinkTask extends SinkTask {
     }
     return false;
   }
-
-  private record Marker(TopicPartition partition, long offset, long lsn, long tsMs) {}
 
   static {
     // Fail loudly at class load if the driver is missing from the worker's classpath.
