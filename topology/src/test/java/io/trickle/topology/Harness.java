@@ -68,13 +68,23 @@ final class Harness implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(TopologyFactory.build(plan, SOURCE_TOPIC, upstreamTopics,
-        OUTPUT_TOPIC), props);
+        OUTPUT_TOPIC, settings()).topology(), props);
     input = driver.createInputTopic(SOURCE_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
     for (Map.Entry<String, String> e : upstreamTopics.entrySet()) {
       upstreamInputs.put(e.getKey(), driver.createInputTopic(e.getValue(), new ByteArraySerializer(),
           new ByteArraySerializer()));
     }
     output = driver.createOutputTopic(OUTPUT_TOPIC, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * With {@code -Dtrickle.test.exchanges=true}, every keyed operator gets its input through an
+   * exchange topic (as with P > 1 partitions, here with one), so the suites also check the
+   * exchanges and stage aligners.
+   */
+  static TopologyFactory.Settings settings() {
+    return Boolean.getBoolean("trickle.test.exchanges")
+        ? new TopologyFactory.Settings(1, 1, "trickle.x.test.", true) : TopologyFactory.Settings.SINGLE_TASK;
   }
 
   static Map<String, Object> row(Object... kv) {

@@ -27,6 +27,18 @@ public final class StateStores {
         Serdes.ByteArray()).withCachingDisabled();
   }
 
+  /**
+   * A store with Kafka Streams' record cache ({@code statestore.cache.max.bytes}): for a buffer
+   * whose entries are usually deleted soon after they are written, within one commit interval,
+   * so that they never reach RocksDB or the changelog. Only for stores whose reader is the
+   * processor that writes them (the cache is read-your-writes).
+   */
+  public static StoreBuilder<KeyValueStore<Bytes, byte[]>> cached(String name) {
+    return Stores.keyValueStoreBuilder(Boolean.getBoolean(IN_MEMORY_PROPERTY)
+        ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name), Serdes.Bytes(),
+        Serdes.ByteArray()).withCachingEnabled();
+  }
+
   public static byte[] longBytes(long v) {
     return new ByteWriter(8).writeLong(v).toByteArray();
   }
