@@ -49,6 +49,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--heartbeat", defaultValue = "1000", description = "Debezium heartbeat interval in ms (default ${DEFAULT-VALUE}).")
   int heartbeatMs;
 
+  @Option(names = "--partitions", defaultValue = "1", paramLabel = "P",
+      description = "Tasks each stream table is spread over: its keyed operators (joins, aggregates,"
+          + " ...) are split by key over P tasks, which Kafka Streams shares among the threads and"
+          + " processes running this deployment (default ${DEFAULT-VALUE}: one task per stream table).")
+  int partitions;
+
   @Option(names = "--timezone", description = "TimeZone (a tz database name such as UTC or"
       + " Europe/Paris) that date_trunc, casts to and from timestamptz and the like are evaluated"
       + " in, for definitions without WITH (timezone = ...); default: the TimeZone of trickle's"
@@ -98,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
   private int maintain(PgUrl url, Stack stack, Definitions.Loaded loaded, List<StreamTableDefinition> defs,
       CountDownLatch stop) throws Exception {
     try (Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
-            stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone),
+            stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone,
+            partitions),
             System.out)) {
       try (Connection c = url.connect()) {
         TrickleSchema.ensure(c);

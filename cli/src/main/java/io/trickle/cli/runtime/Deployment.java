@@ -50,8 +50,23 @@ public final class Deployment implements AutoCloseable {
    * @param timeZone the TimeZone to evaluate definitions in that do not say {@code WITH
    *     (timezone = ...)}; null for the TimeZone of trickle's database session
    */
+  /**
+   * @param partitions P, the tasks each stream table is spread over (its output and exchange
+   *     topics' partitions); 1 runs each stream table in one task, as before exchanges existed
+   */
   public record Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
-      boolean singleBroker, int heartbeatIntervalMs, String timeZone) {
+      boolean singleBroker, int heartbeatIntervalMs, String timeZone, int partitions) {
+    public Options {
+      if (partitions < 1) {
+        throw new IllegalArgumentException("--partitions must be at least 1, not " + partitions);
+      }
+    }
+
+    public Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
+        boolean singleBroker, int heartbeatIntervalMs, String timeZone) {
+      this(pg, bootstrap, connectUrl, stateDir, singleBroker, heartbeatIntervalMs, timeZone, 1);
+    }
+
     public Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
         boolean singleBroker, int heartbeatIntervalMs) {
       this(pg, bootstrap, connectUrl, stateDir, singleBroker, heartbeatIntervalMs, null);
@@ -160,7 +175,15 @@ public final class Deployment implements AutoCloseable {
               upstreamTopics.put(s.upstream(), up.names().outputTopic());
             }
           }
-          String hash = planHash(def, plan, upstreamTopics);
+          if (options.partitions() > 1 && !upstreamTopics.isEmpty()
+              && plan.sources().stream().anyMatch(so -> !so.readsStreamTable())) {
+            // The changes topic has one partition, an upstream's output topic P: the first stage's
+            // tasks 1..P-1 would never see the changes topic's epochs.
+            throw new CompileException(def.start(), "with --partitions " + options.partitions() + ", a"
+                + " stream table cannot yet read both captured tables and other stream tables; run"
+                + " it with --partitions 1");
+          }
+          String hash = planHash(def, plan, upstreamTopics, options.partitions());
           StreamTableNames names = new StreamTableNames(def.name(), hash, changesTopic);
           ConsistencyGroups.check(def);
           rejectReservedColumns(def, plan);
@@ -203,7 +226,7 @@ public final class Deployment implements AutoCloseable {
       try (Topics topics = new Topics(options.bootstrap(), options.singleBroker() ? Optional.of((short) 1) : Optional.empty())) {
         topics.ensureChangesTopic(changesTopic);
         for (Deployed d : deployed) {
-          topics.ensureOutputTopic(d.names().outputTopic());
+          topics.ensureOutputTopic(d.names().outputTopic(), options.partitions());
         }
       }
       Map<String, String> source = DebeziumSourceConfig.builder()
@@ -312,7 +335,7 @@ public final class Deployment implements AutoCloseable {
     String name = d.definition().name();
     try {
       StreamTableApp app = new StreamTableApp(d.names(), d.plan(), d.upstreamTopics(), options.bootstrap(),
-          options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg(), n,
+          options.stateDir(), options.singleBroker(), options.partitions(), (n, e) -> Catalog.markError(options.pg(), n,
               "stream processing failed: " + e, TrickleSchema.ERROR_APP));
       app.start();
       apps.add(app);
@@ -486,9 +509,18 @@ public final class Deployment implements AutoCloseable {
    * and its downstreams must then rebuild their state from it, under a new application id.
    */
   static String planHash(StreamTableDefinition def, Plan plan, Map<String, String> upstreamTopics) {
+    return planHash(def, plan, upstreamTopics, 1);
+  }
+
+  /** P is part of the hash when it is not 1: state split over P tasks cannot be read with another P. */
+  static String planHash(StreamTableDefinition def, Plan plan, Map<String, String> upstreamTopics,
+      int partitions) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(plan.explain().getBytes(StandardCharsets.UTF_8));
+      if (partitions != 1) {
+        md.update(("partitions=" + partitions + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       for (Map.Entry<String, String> e : new TreeMap<>(upstreamTopics).entrySet()) {
         md.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
       }

@@ -5,6 +5,7 @@ import io.trickle.topology.Epochs;
 import io.trickle.topology.TopologyFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
@@ -31,6 +32,10 @@ public final class StreamTableApp implements AutoCloseable {
   private final Map<String, String> upstreamTopics;
   private final Properties props;
   private final BiConsumer<String, Throwable> onFailure;
+  private final TopologyFactory.Settings settings;
+  private final String bootstrap;
+  private final boolean singleBroker;
+  private java.util.concurrent.ScheduledExecutorService purger;
   private volatile KafkaStreams streams;
   private volatile Throwable failure;
 
@@ -45,7 +50,23 @@ public final class StreamTableApp implements AutoCloseable {
   /** @param upstreamTopics each stream table the plan reads → that one's output topic */
   public StreamTableApp(StreamTableNames names, Plan plan, Map<String, String> upstreamTopics,
       String bootstrap, Path stateDir, boolean singleBroker, BiConsumer<String, Throwable> onFailure) {
+    this(names, plan, upstreamTopics, bootstrap, stateDir, singleBroker, 1, onFailure);
+  }
+
+  /**
+   * @param partitions P: with P > 1 the stream table runs as P tasks per stage, its keyed
+   *     operators fed through exchange topics ({@link TopologyFactory.Settings})
+   */
+  public StreamTableApp(StreamTableNames names, Plan plan, Map<String, String> upstreamTopics,
+      String bootstrap, Path stateDir, boolean singleBroker, int partitions,
+      BiConsumer<String, Throwable> onFailure) {
     this.name = plan.streamTable();
+    this.bootstrap = bootstrap;
+    this.singleBroker = singleBroker;
+    // The first stage reads the changes topic (one partition) or upstream output topics (P).
+    boolean capturedOnly = plan.sources().stream().noneMatch(io.trickle.compiler.plan.SourceOp::readsStreamTable);
+    this.settings = new TopologyFactory.Settings(partitions, capturedOnly ? 1 : partitions,
+        names.exchangeTopicPrefix(), false);
     this.plan = plan;
     this.names = names;
     this.upstreamTopics = Map.copyOf(upstreamTopics);
@@ -58,7 +79,9 @@ public final class StreamTableApp implements AutoCloseable {
     // Output becomes visible to read_committed readers at each commit: this bounds freshness.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // Only the aligners' buffers are cached stores (StateStores.cached): their entries mostly
+    // live shorter than a commit interval and then never reach RocksDB or the changelog.
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8L * 1024 * 1024);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     if (singleBroker) {
@@ -88,7 +111,7 @@ public final class StreamTableApp implements AutoCloseable {
 
   private KafkaStreams create() {
     Topology topology = TopologyFactory.build(plan, names.changesTopic(), upstreamTopics,
-        names.outputTopic());
+        names.outputTopic(), settings).topology();
     KafkaStreams s = new KafkaStreams(topology, props);
     s.setUncaughtExceptionHandler(e -> {
       LOG.error("stream table {} failed; shutting down its application only", name, e);
@@ -100,7 +123,58 @@ public final class StreamTableApp implements AutoCloseable {
   }
 
   public void start() {
+    List<String> exchanges = exchangeTopics();
+    if (!exchanges.isEmpty()) {
+      try (Topics topics = new Topics(bootstrap, singleBroker ? java.util.Optional.of((short) 1)
+          : java.util.Optional.empty())) {
+        for (String t : exchanges) {
+          topics.ensureExchangeTopic(t, settings.partitions());
+        }
+      }
+      purger = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "trickle-purge-" + name);
+        t.setDaemon(true);
+        return t;
+      });
+      purger.scheduleWithFixedDelay(() -> purge(exchanges), 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+    }
     streams.start();
+  }
+
+  /** The exchange topics between this stream table's stages (none with one partition). */
+  public List<String> exchangeTopics() {
+    return TopologyFactory.build(plan, names.changesTopic(), upstreamTopics, names.outputTopic(), settings)
+        .exchangeTopics();
+  }
+
+  /**
+   * Deletes what this application has consumed and committed from its exchange topics, as Kafka
+   * Streams does for its own repartition topics: they hold each record only until its reader has
+   * committed past it.
+   */
+  private void purge(List<String> exchanges) {
+    Properties p = new Properties();
+    p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(names.applicationId()).partitionsToOffsetAndMetadata()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> delete =
+          new java.util.HashMap<>();
+      committed.forEach((tp, offset) -> {
+        if (offset != null && exchanges.contains(tp.topic())) {
+          delete.put(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(offset.offset()));
+        }
+      });
+      if (!delete.isEmpty()) {
+        admin.deleteRecords(delete).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.debug("stream table {}: exchange topics not purged this time: {}", name, e.toString());
+    }
   }
 
   /**
@@ -135,6 +209,9 @@ public final class StreamTableApp implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (purger != null) {
+      purger.shutdownNow();
+    }
     streams.close(Duration.ofSeconds(30));
   }
 }
