@@ -77,13 +77,22 @@ final class Harness implements AutoCloseable {
     output = driver.createOutputTopic(OUTPUT_TOPIC, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  /** Set by the *ThroughExchangesTest suites for their duration. */
+  static volatile boolean exchanges;
+
+  /** Runs the plans of the suites that follow through exchanges (and in-memory stores), or not. */
+  static void throughExchanges(boolean on) {
+    exchanges = on;
+    System.setProperty(io.trickle.topology.state.StateStores.IN_MEMORY_PROPERTY, String.valueOf(on));
+  }
+
   /**
    * With {@code -Dtrickle.test.exchanges=true}, every keyed operator gets its input through an
    * exchange topic (as with P > 1 partitions, here with one), so the suites also check the
    * exchanges and stage aligners.
    */
   static TopologyFactory.Settings settings() {
-    return Boolean.getBoolean("trickle.test.exchanges")
+    return (exchanges || Boolean.getBoolean("trickle.test.exchanges"))
         ? new TopologyFactory.Settings(1, 1, "trickle.x.test.", true) : TopologyFactory.Settings.SINGLE_TASK;
   }
 

@@ -92,6 +92,10 @@ public final class StreamTableApp implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    // One bounded block cache and memtable budget for every store of the process.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.trickle.topology.state.BoundedRocksDb.class);
     // Kafka Streams' 10 s default lets the broker abort a transaction whose records take longer
     // to process (an initial load under CPU starvation, a change joined against a large group);
     // the task is then fenced, restores and retries the same records, and never gets past them.
