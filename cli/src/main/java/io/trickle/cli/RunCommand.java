@@ -61,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
       + " database session, which the JDBC driver sets to this JVM's zone.")
   String timeZone;
 
+  /** The advisory lock key (session level) under which a process deploys: "trickle" in ASCII. */
+  static final long DEPLOY_LOCK = 0x747269636b6c65L;
+
   @Override
   public Integer call() throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
@@ -107,13 +110,20 @@ final class RunCommand implements Callable<Integer> {
             stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone,
             partitions),
             System.out)) {
-      try (Connection c = url.connect()) {
-        TrickleSchema.ensure(c);
-        Catalog.recordUnreadable(c, loaded.failures()); // wait and status report them too
-      }
-      if (!defs.isEmpty()) {
-        deployment.deploy(defs);
-      }
+      // Several trickle run processes may share a deployment (scale out): they deploy one at a
+      // time, so that creating the catalog, target tables and connectors never races.
+      try (Connection lock = url.connect()) {
+        try (java.sql.Statement s = lock.createStatement()) {
+          s.execute("SELECT pg_advisory_lock(" + DEPLOY_LOCK + ")");
+        }
+        try (Connection c = url.connect()) {
+          TrickleSchema.ensure(c);
+          Catalog.recordUnreadable(c, loaded.failures()); // wait and status report them too
+        }
+        if (!defs.isEmpty()) {
+          deployment.deploy(defs);
+        }
+      } // closing the session releases the lock
       System.out.printf("kafka %s, connect %s; %d stream table(s) running, %d failed. Ctrl-C stops.%n",
           stack.bootstrap(), stack.connectUrl(), deployment.running(),
           loaded.failures().size() + deployment.failed().size());

@@ -74,6 +74,9 @@ public final class StreamTableApp implements AutoCloseable {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // Which process a member of the group is (operations, and the scale-out test): several
+    // trickle run processes share a stream table's tasks.
+    p.put(StreamsConfig.CLIENT_ID_CONFIG, names.applicationId() + "-pid" + ProcessHandle.current().pid());
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("streams").toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // Output becomes visible to read_committed readers at each commit: this bounds freshness.
