@@ -49,11 +49,20 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--heartbeat", defaultValue = "1000", description = "Debezium heartbeat interval in ms (default ${DEFAULT-VALUE}).")
   int heartbeatMs;
 
+  @Option(names = "--partitions", defaultValue = "1", paramLabel = "P",
+      description = "Tasks each stream table is spread over: its keyed operators (joins, aggregates,"
+          + " ...) are split by key over P tasks, which Kafka Streams shares among the threads and"
+          + " processes running this deployment (default ${DEFAULT-VALUE}: one task per stream table).")
+  int partitions;
+
   @Option(names = "--timezone", description = "TimeZone (a tz database name such as UTC or"
       + " Europe/Paris) that date_trunc, casts to and from timestamptz and the like are evaluated"
       + " in, for definitions without WITH (timezone = ...); default: the TimeZone of trickle's"
       + " database session, which the JDBC driver sets to this JVM's zone.")
   String timeZone;
+
+  /** The advisory lock key (session level) under which a process deploys: "trickle" in ASCII. */
+  static final long DEPLOY_LOCK = 0x747269636b6c65L;
 
   @Override
   public Integer call() throws Exception {
@@ -98,15 +107,23 @@ final class RunCommand implements Callable<Integer> {
   private int maintain(PgUrl url, Stack stack, Definitions.Loaded loaded, List<StreamTableDefinition> defs,
       CountDownLatch stop) throws Exception {
     try (Deployment deployment = new Deployment(new Deployment.Options(url, stack.bootstrap(),
-            stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone),
+            stack.connectUrl(), stateDir.toAbsolutePath(), stack.embeddedKafka(), heartbeatMs, timeZone,
+            partitions),
             System.out)) {
-      try (Connection c = url.connect()) {
-        TrickleSchema.ensure(c);
-        Catalog.recordUnreadable(c, loaded.failures()); // wait and status report them too
-      }
-      if (!defs.isEmpty()) {
-        deployment.deploy(defs);
-      }
+      // Several trickle run processes may share a deployment (scale out): they deploy one at a
+      // time, so that creating the catalog, target tables and connectors never races.
+      try (Connection lock = url.connect()) {
+        try (java.sql.Statement s = lock.createStatement()) {
+          s.execute("SELECT pg_advisory_lock(" + DEPLOY_LOCK + ")");
+        }
+        try (Connection c = url.connect()) {
+          TrickleSchema.ensure(c);
+          Catalog.recordUnreadable(c, loaded.failures()); // wait and status report them too
+        }
+        if (!defs.isEmpty()) {
+          deployment.deploy(defs);
+        }
+      } // closing the session releases the lock
       System.out.printf("kafka %s, connect %s; %d stream table(s) running, %d failed. Ctrl-C stops.%n",
           stack.bootstrap(), stack.connectUrl(), deployment.running(),
           loaded.failures().size() + deployment.failed().size());

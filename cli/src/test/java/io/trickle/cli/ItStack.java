@@ -69,8 +69,17 @@ final class ItStack implements AutoCloseable {
     return deployment;
   }
 
+  /** P for the stream tables {@link #deploy} starts (default 1). */
+  int partitions = 1;
+
+  ItStack partitions(int p) {
+    this.partitions = p;
+    return this;
+  }
+
   Deployment.Options options() {
-    return new Deployment.Options(pg, kafka.bootstrapServers(), connect.restUrl(), dir.resolve("state"), true, 300);
+    return new Deployment.Options(pg, kafka.bootstrapServers(), connect.restUrl(), dir.resolve("state"), true, 300,
+        null, partitions);
   }
 
   static List<StreamTableDefinition> parse(String... definitions) {

@@ -22,6 +22,7 @@ import io.trickle.topology.processor.ChangeTopicReadProcessorSupplier;
 import io.trickle.topology.processor.AlignProcessorSupplier;
 import io.trickle.topology.processor.AlignedOutputProcessorSupplier;
 import io.trickle.topology.processor.DispatchProcessorSupplier;
+import io.trickle.topology.processor.ExchangeProcessors;
 import io.trickle.topology.processor.FilterProcessorSupplier;
 import io.trickle.topology.processor.JoinProcessorSupplier;
 import io.trickle.topology.processor.MaterializeProcessorSupplier;
@@ -68,13 +69,43 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   /** The Kafka source node reading Debezium's changes topic, in the capture stage. */
   public static final String SOURCE_NODE = DispatchProcessorSupplier.SOURCE_NODE;
 
+  /**
+   * How a stream table is spread over tasks.
+   *
+   * @param partitions P: partitions of the exchange topics and the output topic; with P > 1 every
+   *     keyed operator gets its input through an exchange, so its state is split by key over P tasks
+   * @param sourceTasks tasks of the first stage (the partitions of the topics it reads): the number
+   *     of senders into the first exchanges
+   * @param exchangeTopicPrefix exchange topic names are this prefix + the edge's name
+   * @param alwaysExchange exchanges even at P = 1 (tests run every plan through them)
+   */
+  public record Settings(int partitions, int sourceTasks, String exchangeTopicPrefix, boolean alwaysExchange) {
+    public static final Settings SINGLE_TASK = new Settings(1, 1, "", false);
+
+    public Settings {
+      if (partitions < 1 || sourceTasks < 1) {
+        throw new IllegalArgumentException("partitions and source tasks must be at least 1");
+      }
+    }
+
+    boolean exchanges() {
+      return partitions > 1 || alwaysExchange;
+    }
+  }
+
+  /** A built topology and the exchange topics it writes and reads (to be created with P partitions). */
+  public record Built(Topology topology, List<String> exchangeTopics) {}
+
   private final Topology topology;
   private final Map<Integer, List<String>> built = new HashMap<>();
   private final MaterializeOp root;
+  private final Settings settings;
+  private final List<String> exchangeTopics = new ArrayList<>();
 
-  private TopologyFactory(Topology topology, MaterializeOp root) {
+  private TopologyFactory(Topology topology, MaterializeOp root, Settings settings) {
     this.topology = topology;
     this.root = root;
+    this.settings = settings;
   }
 
   /**
@@ -101,6 +132,19 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
    */
   public static Topology build(Plan plan, String sourceTopic, Map<String, String> upstreamTopics,
       String outputTopic) {
+    return build(plan, sourceTopic, upstreamTopics, outputTopic, Settings.SINGLE_TASK).topology();
+  }
+
+  /**
+   * As {@link #build(Plan, String, Map, String)}, spread over {@link Settings#partitions()} tasks:
+   * <pre>
+   *   stage 0: sources → stateless operators → xchg-&lt;op&gt;-out → exchange topic ┐
+   *   stage k: xchg-&lt;op&gt;-source → xchg-&lt;op&gt;-in → align-&lt;op&gt; → &lt;op&gt; → … ┘ (one stage per keyed operator)
+   * </pre>
+   * The materialize operator of task p writes to partition p of the output topic.
+   */
+  public static Built build(Plan plan, String sourceTopic, Map<String, String> upstreamTopics,
+      String outputTopic, Settings settings) {
     Objects.requireNonNull(plan, "plan");
     Topology topology = new Topology();
     List<CapturedTable> tables = CapturedTable.of(List.of(plan));
@@ -110,7 +154,7 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
           t -> inProcessChangeTopic(sourceTopic, t.qualifiedName()));
     }
     return addStreamTable(topology, plan, table -> inProcessChangeTopic(sourceTopic, table),
-        upstreamTopics, outputTopic);
+        upstreamTopics, outputTopic, settings);
   }
 
   /** The change topic of {@code table} (schema.table) in {@link #build}'s combined topology. */
@@ -134,15 +178,22 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
    */
   public static Topology buildStreamTable(Plan plan, Function<String, String> changeTopicOf,
       Map<String, String> upstreamTopics, String outputTopic) {
-    Objects.requireNonNull(plan, "plan");
-    return addStreamTable(new Topology(), plan, changeTopicOf, upstreamTopics, outputTopic);
+    return buildStreamTable(plan, changeTopicOf, upstreamTopics, outputTopic, Settings.SINGLE_TASK).topology();
   }
 
-  private static Topology addStreamTable(Topology topology, Plan plan,
-      Function<String, String> changeTopicOf, Map<String, String> upstreamTopics, String outputTopic) {
+  /** {@link #buildStreamTable(Plan, Function, Map, String)} spread over tasks as the settings say. */
+  public static Built buildStreamTable(Plan plan, Function<String, String> changeTopicOf,
+      Map<String, String> upstreamTopics, String outputTopic, Settings settings) {
+    Objects.requireNonNull(plan, "plan");
+    return addStreamTable(new Topology(), plan, changeTopicOf, upstreamTopics, outputTopic, settings);
+  }
+
+  private static Built addStreamTable(Topology topology, Plan plan,
+      Function<String, String> changeTopicOf, Map<String, String> upstreamTopics, String outputTopic,
+      Settings settings) {
     Objects.requireNonNull(upstreamTopics, "upstreamTopics");
     Objects.requireNonNull(outputTopic, "outputTopic");
-    TopologyFactory factory = new TopologyFactory(topology, plan.root());
+    TopologyFactory factory = new TopologyFactory(topology, plan.root(), settings);
     Set<String> captured = new LinkedHashSet<>();
     Set<String> upstreams = new LinkedHashSet<>();
     for (SourceOp source : plan.sources()) {
@@ -173,10 +224,13 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
       factory.align(plan.sources());
     }
     List<String> materialize = factory.outputsOf(plan.root());
-    topology.addSink(sinkName(plan.root()), outputTopic, new ByteArraySerializer(),
-        new ByteArraySerializer(), materialize.toArray(new String[0]));
-    return topology;
+    // The materialize operator of task p writes to partition p: its records and its markers, so
+    // the sink closes an epoch once every partition has closed it.
+    topology.addSink(sinkName(plan.root()), outputTopic, OutputKey.SERIALIZER,
+        new ByteArraySerializer(), OutputKey.PARTITIONER, materialize.toArray(new String[0]));
+    return new Built(topology, List.copyOf(factory.exchangeTopics));
   }
+
 
   /** Puts the aligner between the sources and everything that reads them. */
   private void align(List<SourceOp> sources) {
@@ -222,6 +276,101 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
     topology.addProcessor(name, io.trickle.topology.processor.MarkerAlignment.expectFrom(supplier, parents.length), parents);
   }
 
+  /** Stage 0 reads the source topics; each exchange starts a stage of {@code partitions} tasks. */
+  private final Map<Integer, Integer> stageOf = new HashMap<>();
+  private int stages = 1;
+
+  private int stage(Op op) {
+    outputsOf(op);
+    return stageOf.getOrDefault(op.id(), 0);
+  }
+
+  private int tasks(int stage) {
+    return stage == 0 ? settings.sourceTasks() : settings.partitions();
+  }
+
+  /**
+   * The inputs of {@code op}, through exchanges if the settings ask for them: per input, the
+   * names of the nodes its processor attaches to. With exchanges, {@code op} starts a new stage:
+   * per input {@code edge = op.name() + suffixes[i]}, {@code xchg-<edge>-out} (partition key
+   * {@code keys[i]}) → topic {@code prefix + edge} → {@code xchg-<edge>-in} → {@code align-<edge>}
+   * (store {@code align-<op>-buffer}, aligning every sender of every input) → {@code <edge>-aligned}.
+   */
+  private List<String[]> inputsOf(Op op, List<Op> inputs, List<ExchangeProcessors.KeyColumns> keys,
+      List<String> suffixes) {
+    List<String[]> direct = new ArrayList<>();
+    for (Op input : inputs) {
+      direct.add(parents(input));
+    }
+    if (!settings.exchanges()) {
+      return direct;
+    }
+    List<String> outputs = new ArrayList<>();
+    List<String> aligners = new ArrayList<>();
+    int[] senders = new int[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      String edge = op.name() + suffixes.get(i);
+      String topic = settings.exchangeTopicPrefix() + edge;
+      exchangeTopics.add(topic);
+      String out = "xchg-" + edge + "-out";
+      addOperator(out, ExchangeProcessors.out(keys.get(i)), direct.get(i));
+      topology.addSink("xchg-" + edge + "-sink", topic, new ByteArraySerializer(), new ByteArraySerializer(),
+          ExchangeProcessors.partitioner(), out);
+      topology.addSource("xchg-" + edge + "-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+      topology.addProcessor("xchg-" + edge + "-in", ExchangeProcessors.in(), "xchg-" + edge + "-source");
+      senders[i] = tasks(stage(inputs.get(i)));
+      outputs.add(edge + "-aligned");
+      aligners.add("align-" + edge);
+    }
+    String store = "align-" + op.name() + "-buffer";
+    var stores = AlignProcessorSupplier.newStores(store);
+    for (int i = 0; i < inputs.size(); i++) {
+      topology.addProcessor(aligners.get(i), new AlignProcessorSupplier(i, outputs, stores, store, senders),
+          "xchg-" + op.name() + suffixes.get(i) + "-in");
+    }
+    List<String[]> aligned = new ArrayList<>();
+    for (String output : outputs) {
+      topology.addProcessor(output, new AlignedOutputProcessorSupplier(), aligners.toArray(new String[0]));
+      aligned.add(new String[] {output});
+    }
+    stageOf.put(op.id(), stages++);
+    return aligned;
+  }
+
+  private String[] inputOf(Op op, Op input, ExchangeProcessors.KeyColumns key) {
+    return inputsOf(op, List.of(input), List.of(key), List.of("")).get(0);
+  }
+
+  /** A stateless operator runs in its input's stage. */
+  private void sameStage(Op op, Op input) {
+    stageOf.put(op.id(), stage(input));
+  }
+
+  private static List<Integer> allColumns(Op op) {
+    List<Integer> all = new ArrayList<>();
+    for (int i = 0; i < op.columns().size(); i++) {
+      all.add(i);
+    }
+    return all;
+  }
+
+  /** The group columns every grouping set has: rows of one group of any set then meet in one task. */
+  private static List<Integer> commonGroupColumns(AggregateOp op) {
+    List<Integer> common = null;
+    for (List<Integer> set : op.groupSets()) {
+      List<Integer> columns = new ArrayList<>();
+      for (int index : set) {
+        columns.add(op.groupKeys().get(index));
+      }
+      if (common == null) {
+        common = columns;
+      } else {
+        common.retainAll(columns);
+      }
+    }
+    return common == null ? List.copyOf(op.groupKeys()) : common;
+  }
+
   @Override
   public List<String> visitSource(SourceOp op) {
     if (op.readsStreamTable()) {
@@ -237,20 +386,25 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   @Override
   public List<String> visitFilter(FilterOp op) {
     addOperator(op.name(), new FilterProcessorSupplier(op), parents(op.input()));
+    sameStage(op, op.input());
     return List.of(op.name());
   }
 
   @Override
   public List<String> visitProject(ProjectOp op) {
     addOperator(op.name(), new ProjectProcessorSupplier(op), parents(op.input()));
+    sameStage(op, op.input());
     return List.of(op.name());
   }
 
   @Override
   public List<String> visitJoin(JoinOp op) {
     var stores = JoinProcessorSupplier.storesOf(op);
-    String[] leftParents = parents(op.left());
-    String[] rightParents = parents(op.right());
+    List<String[]> in = inputsOf(op, List.of(op.left(), op.right()), List.of(
+        ExchangeProcessors.KeyColumns.of(op.leftKeys()), ExchangeProcessors.KeyColumns.of(op.rightKeys())),
+        List.of(JoinProcessorSupplier.Side.LEFT.suffix(), JoinProcessorSupplier.Side.RIGHT.suffix()));
+    String[] leftParents = in.get(0);
+    String[] rightParents = in.get(1);
     String left = JoinProcessorSupplier.processorName(op, JoinProcessorSupplier.Side.LEFT);
     String right = JoinProcessorSupplier.processorName(op, JoinProcessorSupplier.Side.RIGHT);
     addOperator(left, new JoinProcessorSupplier(op, JoinProcessorSupplier.Side.LEFT, stores), leftParents);
@@ -260,23 +414,46 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
   @Override
   public List<String> visitAggregate(AggregateOp op) {
-    addOperator(op.name(), new AggregateProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new AggregateProcessorSupplier(op),
+        inputOf(op, op.input(), ExchangeProcessors.KeyColumns.of(commonGroupColumns(op))));
     return List.of(op.name());
   }
 
   @Override
   public List<String> visitTopK(TopKOp op) {
-    addOperator(op.name(), new TopKProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new TopKProcessorSupplier(op),
+        inputOf(op, op.input(), ExchangeProcessors.KeyColumns.of(op.partitionKeys())));
     return List.of(op.name());
   }
 
   /** One pass-through processor per input, so an input used twice is summed twice. */
   @Override
   public List<String> visitUnionAll(UnionAllOp op) {
+    java.util.Set<Integer> inputStages = new java.util.HashSet<>();
+    for (Op input : op.inputs()) {
+      inputStages.add(stage(input));
+    }
+    List<String[]> in;
+    if (inputStages.size() > 1 && settings.exchanges()) {
+      // Inputs from different stages (task counts, marker paths) meet only through exchanges.
+      List<ExchangeProcessors.KeyColumns> keys = new ArrayList<>();
+      List<String> suffixes = new ArrayList<>();
+      for (int i = 0; i < op.inputs().size(); i++) {
+        keys.add(ExchangeProcessors.KeyColumns.ofRowHash());
+        suffixes.add("-" + i);
+      }
+      in = inputsOf(op, op.inputs(), keys, suffixes);
+    } else {
+      in = new ArrayList<>();
+      for (Op input : op.inputs()) {
+        in.add(parents(input));
+      }
+      sameStage(op, op.inputs().get(0));
+    }
     List<String> names = new ArrayList<>();
     for (int i = 0; i < op.inputs().size(); i++) {
       String name = UnionAllProcessorSupplier.processorName(op, i);
-      addOperator(name, new UnionAllProcessorSupplier(op, i), parents(op.inputs().get(i)));
+      addOperator(name, new UnionAllProcessorSupplier(op, i), in.get(i));
       names.add(name);
     }
     return names;
@@ -286,23 +463,32 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   @Override
   public List<String> visitSetOperation(SetOperationOp op) {
     var stores = SetOperationProcessorSupplier.storesOf(op);
+    List<ExchangeProcessors.KeyColumns> keys = new ArrayList<>();
+    List<String> suffixes = new ArrayList<>();
+    for (int i = 0; i < op.inputs().size(); i++) {
+      keys.add(ExchangeProcessors.KeyColumns.of(allColumns(op.inputs().get(i))));
+      suffixes.add("-" + i);
+    }
+    List<String[]> in = inputsOf(op, op.inputs(), keys, suffixes);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < op.inputs().size(); i++) {
       String name = SetOperationProcessorSupplier.processorName(op, i);
-      addOperator(name, new SetOperationProcessorSupplier(op, i, stores), parents(op.inputs().get(i)));
+      addOperator(name, new SetOperationProcessorSupplier(op, i, stores), in.get(i));
       names.add(name);
     }
     return names;
   }
 
   public List<String> visitWindow(WindowOp op) {
-    addOperator(op.name(), new WindowProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new WindowProcessorSupplier(op),
+        inputOf(op, op.input(), ExchangeProcessors.KeyColumns.of(op.partitionKeys())));
     return List.of(op.name());
   }
 
   @Override
   public List<String> visitSetReturning(SetReturningOp op) {
     addOperator(op.name(), new SetReturningProcessorSupplier(op), parents(op.input()));
+    sameStage(op, op.input());
     return List.of(op.name());
   }
 
@@ -312,7 +498,9 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
       throw new IllegalArgumentException(op.name() + " at " + op.pos()
           + ": a materialize operator can only be the root of a plan");
     }
-    addOperator(op.name(), new MaterializeProcessorSupplier(op), parents(op.input()));
+    addOperator(op.name(), new MaterializeProcessorSupplier(op), inputOf(op, op.input(),
+        op.key().unique() ? ExchangeProcessors.KeyColumns.of(op.key().columns())
+            : ExchangeProcessors.KeyColumns.ofRowHash()));
     return List.of(op.name());
   }
 }

@@ -75,14 +75,41 @@ final class Harness implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trickle-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(TopologyFactory.build(plan, SOURCE_TOPIC, upstreamTopics,
-        OUTPUT_TOPIC), props);
+    TopologyFactory.Built built = TopologyFactory.build(plan, SOURCE_TOPIC, upstreamTopics, OUTPUT_TOPIC,
+        settings());
+    exchangeTopicsBuilt.addAndGet(built.exchangeTopics().size());
+    driver = new TopologyTestDriver(built.topology(), props);
     input = driver.createInputTopic(SOURCE_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
     for (Map.Entry<String, String> e : upstreamTopics.entrySet()) {
       upstreamInputs.put(e.getKey(), driver.createInputTopic(e.getValue(), new ByteArraySerializer(),
           new ByteArraySerializer()));
     }
     output = driver.createOutputTopic(OUTPUT_TOPIC, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Set by the *ThroughExchangesTest suites for their duration. */
+  static volatile boolean exchanges;
+  /** How many exchange topics the harnesses built so far: the suites check theirs had some. */
+  static final java.util.concurrent.atomic.AtomicInteger exchangeTopicsBuilt = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Runs the plans of the suites that follow through exchanges (and in-memory stores), or not. */
+  static void throughExchanges(boolean on) {
+    if (!on && exchangeTopicsBuilt.get() == 0) {
+      throw new AssertionError("no plan of the suite was run through an exchange");
+    }
+    exchangeTopicsBuilt.set(0);
+    exchanges = on;
+    System.setProperty(io.trickle.topology.state.StateStores.IN_MEMORY_PROPERTY, String.valueOf(on));
+  }
+
+  /**
+   * With {@code -Dtrickle.test.exchanges=true}, every keyed operator gets its input through an
+   * exchange topic (as with P > 1 partitions, here with one), so the suites also check the
+   * exchanges and stage aligners.
+   */
+  static TopologyFactory.Settings settings() {
+    return (exchanges || Boolean.getBoolean("trickle.test.exchanges"))
+        ? new TopologyFactory.Settings(1, 1, "trickle.x.test.", true) : TopologyFactory.Settings.SINGLE_TASK;
   }
 
   static Map<String, Object> row(Object... kv) {

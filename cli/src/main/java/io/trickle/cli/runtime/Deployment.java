@@ -51,8 +51,23 @@ public final class Deployment implements AutoCloseable {
    * @param timeZone the TimeZone to evaluate definitions in that do not say {@code WITH
    *     (timezone = ...)}; null for the TimeZone of trickle's database session
    */
+  /**
+   * @param partitions P, the tasks each stream table is spread over (its output and exchange
+   *     topics' partitions); 1 runs each stream table in one task, as before exchanges existed
+   */
   public record Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
-      boolean singleBroker, int heartbeatIntervalMs, String timeZone) {
+      boolean singleBroker, int heartbeatIntervalMs, String timeZone, int partitions) {
+    public Options {
+      if (partitions < 1) {
+        throw new IllegalArgumentException("--partitions must be at least 1, not " + partitions);
+      }
+    }
+
+    public Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
+        boolean singleBroker, int heartbeatIntervalMs, String timeZone) {
+      this(pg, bootstrap, connectUrl, stateDir, singleBroker, heartbeatIntervalMs, timeZone, 1);
+    }
+
     public Options(PgUrl pg, String bootstrap, String connectUrl, Path stateDir,
         boolean singleBroker, int heartbeatIntervalMs) {
       this(pg, bootstrap, connectUrl, stateDir, singleBroker, heartbeatIntervalMs, null);
@@ -79,11 +94,6 @@ public final class Deployment implements AutoCloseable {
   private final List<StreamTableApp> apps = new ArrayList<>();
   /** The database's capture stage, once started. */
   private CaptureApp capture;
-  /**
-   * P, the number of partitions of every change topic. Only 1 runs end to end yet: the stream
-   * tables' operators do not repartition by their keys.
-   */
-  private int partitions = 1;
   private final List<Deployed> deployed = new ArrayList<>();
   private final Map<String, String> failed = new LinkedHashMap<>();
   private Supervisor.Settings supervisorSettings = Supervisor.Settings.DEFAULT;
@@ -168,7 +178,7 @@ public final class Deployment implements AutoCloseable {
               upstreamTopics.put(s.upstream(), up.names().outputTopic());
             }
           }
-          String hash = planHash(def, plan, upstreamTopics, changeTopics(plan), partitions);
+          String hash = planHash(def, plan, upstreamTopics, changeTopics(plan), options.partitions());
           StreamTableNames names = new StreamTableNames(def.name(), hash, changesTopic);
           ConsistencyGroups.check(def);
           rejectReservedColumns(def, plan);
@@ -212,10 +222,10 @@ public final class Deployment implements AutoCloseable {
       try (Topics topics = new Topics(options.bootstrap(), options.singleBroker() ? Optional.of((short) 1) : Optional.empty())) {
         topics.ensureChangesTopic(changesTopic);
         for (CapturedTable t : captured) {
-          topics.ensureChangeTopic(StreamTableNames.changeTopic(pg, t.qualifiedName()), partitions);
+          topics.ensureChangeTopic(StreamTableNames.changeTopic(pg, t.qualifiedName()), options.partitions());
         }
         for (Deployed d : deployed) {
-          topics.ensureOutputTopic(d.names().outputTopic());
+          topics.ensureOutputTopic(d.names().outputTopic(), options.partitions());
         }
       }
       Map<String, String> source = DebeziumSourceConfig.builder()
@@ -350,17 +360,6 @@ public final class Deployment implements AutoCloseable {
         tables.stream().map(CapturedTable::qualifiedName).toList(), tables.size());
   }
 
-  /**
-   * P, the partitions of every change topic (default 1). Part of every plan hash, so changing it
-   * rebuilds the stream tables. Only P = 1 gives correct results yet.
-   */
-  public void partitions(int p) {
-    if (p < 1) {
-      throw new IllegalArgumentException("partitions must be at least 1");
-    }
-    this.partitions = p;
-  }
-
   /** Each captured table the plan reads → its change topic. */
   private Map<String, String> changeTopics(Plan plan) {
     Map<String, String> out = new TreeMap<>();
@@ -377,7 +376,7 @@ public final class Deployment implements AutoCloseable {
     String name = d.definition().name();
     try {
       StreamTableApp app = new StreamTableApp(d.names(), d.plan(), d.upstreamTopics(), options.bootstrap(),
-          options.stateDir(), options.singleBroker(), (n, e) -> Catalog.markError(options.pg(), n,
+          options.stateDir(), options.singleBroker(), options.partitions(), (n, e) -> Catalog.markError(options.pg(), n,
               "stream processing failed: " + e, TrickleSchema.ERROR_APP));
       app.start();
       apps.add(app);
@@ -551,6 +550,9 @@ public final class Deployment implements AutoCloseable {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(plan.explain().getBytes(StandardCharsets.UTF_8));
+      if (partitions != 1) {
+        md.update(("partitions=" + partitions + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       for (Map.Entry<String, String> e : new TreeMap<>(upstreamTopics).entrySet()) {
         md.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
       }
@@ -558,7 +560,6 @@ public final class Deployment implements AutoCloseable {
         for (Map.Entry<String, String> e : new TreeMap<>(changeTopics).entrySet()) {
           md.update(("captured " + e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        md.update(("partitions=" + partitions + "\n").getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(md.digest()).substring(0, 8);
     } catch (NoSuchAlgorithmException e) {

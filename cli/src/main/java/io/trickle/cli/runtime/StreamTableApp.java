@@ -5,6 +5,7 @@ import io.trickle.topology.Epochs;
 import io.trickle.topology.TopologyFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
@@ -33,6 +34,10 @@ public final class StreamTableApp implements SupervisedApp {
   private final Map<String, String> upstreamTopics;
   private final Properties props;
   private final BiConsumer<String, Throwable> onFailure;
+  private final TopologyFactory.Settings settings;
+  private final String bootstrap;
+  private final boolean singleBroker;
+  private java.util.concurrent.ScheduledExecutorService purger;
   private volatile KafkaStreams streams;
   private volatile Throwable failure;
 
@@ -47,7 +52,22 @@ public final class StreamTableApp implements SupervisedApp {
   /** @param upstreamTopics each stream table the plan reads → that one's output topic */
   public StreamTableApp(StreamTableNames names, Plan plan, Map<String, String> upstreamTopics,
       String bootstrap, Path stateDir, boolean singleBroker, BiConsumer<String, Throwable> onFailure) {
+    this(names, plan, upstreamTopics, bootstrap, stateDir, singleBroker, 1, onFailure);
+  }
+
+  /**
+   * @param partitions P: with P > 1 the stream table runs as P tasks per stage, its keyed
+   *     operators fed through exchange topics ({@link TopologyFactory.Settings})
+   */
+  public StreamTableApp(StreamTableNames names, Plan plan, Map<String, String> upstreamTopics,
+      String bootstrap, Path stateDir, boolean singleBroker, int partitions,
+      BiConsumer<String, Throwable> onFailure) {
     this.name = plan.streamTable();
+    this.bootstrap = bootstrap;
+    this.singleBroker = singleBroker;
+    // The first stage reads change topics and upstream output topics, all with P partitions.
+    this.settings = new TopologyFactory.Settings(partitions, partitions,
+        names.exchangeTopicPrefix(), false);
     this.plan = plan;
     this.names = names;
     this.upstreamTopics = Map.copyOf(upstreamTopics);
@@ -69,6 +89,9 @@ public final class StreamTableApp implements SupervisedApp {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // Which process a member of the group is (operations, and the scale-out test): several
+    // trickle run processes share a stream table's tasks.
+    p.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-pid" + ProcessHandle.current().pid());
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("streams").toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // Output becomes visible to read_committed readers at each commit: this bounds freshness.
@@ -87,6 +110,10 @@ public final class StreamTableApp implements SupervisedApp {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    // One bounded block cache and memtable budget for every store of the process.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.trickle.topology.state.BoundedRocksDb.class);
     // Kafka Streams' 10 s default lets the broker abort a transaction whose records take longer
     // to process (an initial load under CPU starvation, a change joined against a large group);
     // the task is then fenced, restores and retries the same records, and never gets past them.
@@ -105,7 +132,7 @@ public final class StreamTableApp implements SupervisedApp {
 
   private KafkaStreams create() {
     Topology topology = TopologyFactory.buildStreamTable(plan, names::changeTopic, upstreamTopics,
-        names.outputTopic());
+        names.outputTopic(), settings).topology();
     KafkaStreams s = new KafkaStreams(topology, props);
     s.setUncaughtExceptionHandler(e -> {
       LOG.error("stream table {} failed; shutting down its application only", name, e);
@@ -118,7 +145,58 @@ public final class StreamTableApp implements SupervisedApp {
 
   @Override
   public void start() {
+    List<String> exchanges = exchangeTopics();
+    if (!exchanges.isEmpty()) {
+      try (Topics topics = new Topics(bootstrap, singleBroker ? java.util.Optional.of((short) 1)
+          : java.util.Optional.empty())) {
+        for (String t : exchanges) {
+          topics.ensureExchangeTopic(t, settings.partitions());
+        }
+      }
+      purger = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "trickle-purge-" + name);
+        t.setDaemon(true);
+        return t;
+      });
+      purger.scheduleWithFixedDelay(() -> purge(exchanges), 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+    }
     streams.start();
+  }
+
+  /** The exchange topics between this stream table's stages (none with one partition). */
+  public List<String> exchangeTopics() {
+    return TopologyFactory.buildStreamTable(plan, names::changeTopic, upstreamTopics, names.outputTopic(),
+        settings).exchangeTopics();
+  }
+
+  /**
+   * Deletes what this application has consumed and committed from its exchange topics, as Kafka
+   * Streams does for its own repartition topics: they hold each record only until its reader has
+   * committed past it.
+   */
+  private void purge(List<String> exchanges) {
+    Properties p = new Properties();
+    p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(names.applicationId()).partitionsToOffsetAndMetadata()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> delete =
+          new java.util.HashMap<>();
+      committed.forEach((tp, offset) -> {
+        if (offset != null && exchanges.contains(tp.topic())) {
+          delete.put(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(offset.offset()));
+        }
+      });
+      if (!delete.isEmpty()) {
+        admin.deleteRecords(delete).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.debug("stream table {}: exchange topics not purged this time: {}", name, e.toString());
+    }
   }
 
   /**
@@ -158,6 +236,9 @@ public final class StreamTableApp implements SupervisedApp {
 
   @Override
   public synchronized void close() {
+    if (purger != null) {
+      purger.shutdownNow();
+    }
     streams.close(Duration.ofSeconds(30));
   }
 }

@@ -23,6 +23,11 @@ public record StreamTableNames(String streamTable, String planHash, String chang
     return "trickle.st." + kafkaName(streamTable) + "." + planHash;
   }
 
+  /** Exchange topics between the stages of this stream table: this prefix + the edge name. */
+  public String exchangeTopicPrefix() {
+    return outputTopic() + ".x.";
+  }
+
   public String sinkConnector() {
     return "trickle-sink-" + kafkaName(streamTable);
   }

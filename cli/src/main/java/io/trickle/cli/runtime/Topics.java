@@ -76,9 +76,24 @@ public final class Topics implements AutoCloseable {
    * settings.
    */
   public void ensureOutputTopic(String name) {
-    if (!create(new NewTopic(name, Optional.of(1), replication).configs(OUTPUT_TOPIC_CONFIG))) {
+    ensureOutputTopic(name, 1);
+  }
+
+  /** {@link #ensureOutputTopic(String)} with one partition per task of the stream table. */
+  public void ensureOutputTopic(String name, int partitions) {
+    if (!create(new NewTopic(name, Optional.of(partitions), replication).configs(OUTPUT_TOPIC_CONFIG))) {
       setConfig(name, OUTPUT_TOPIC_CONFIG);
     }
+  }
+
+  /**
+   * A topic between two stages of a stream table (an exchange): P partitions, kept until
+   * {@link StreamTableApp} deletes what the application has committed, as Kafka Streams does for
+   * its own repartition topics; never lost to a time limit while a stream table is stopped.
+   */
+  public void ensureExchangeTopic(String name, int partitions) {
+    create(new NewTopic(name, Optional.of(partitions), replication).configs(Map.of(
+        TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG, "delete")));
   }
 
   /** @return false when the topic existed */

@@ -45,6 +45,11 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
   private final int input;
   private final List<String> outputs;
   private final Set<StoreBuilder<?>> stores;
+  private final String store;
+  /** Per processor input, how many senders it has (tasks of the stage writing an exchange). */
+  private final int[] senders;
+  /** Per processor input, the first aligned input (input, sender) of it: a prefix sum of senders. */
+  private final int[] firstOf;
 
   /**
    * @param input this processor's input, an index into {@code outputs}
@@ -52,13 +57,41 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
    * @param stores {@link #stores()} of the shared store, the same instance for every input
    */
   public AlignProcessorSupplier(int input, List<String> outputs, Set<StoreBuilder<?>> stores) {
+    this(input, outputs, stores, STORE, null);
+  }
+
+  /**
+   * An aligner over inputs that each have several senders: the tasks of another stage writing an
+   * exchange topic, each tagging its messages with its partition (the record key, an Integer,
+   * from {@link ExchangeProcessors#in()}). Every (input, sender) is aligned as an input of its own.
+   *
+   * @param store the shared store's name ({@link #newStores(String)})
+   * @param senders per input, its number of senders; null: one each
+   */
+  public AlignProcessorSupplier(int input, List<String> outputs, Set<StoreBuilder<?>> stores,
+      String store, int[] senders) {
     this.input = input;
     this.outputs = List.copyOf(outputs);
     this.stores = stores;
+    this.store = store;
+    this.senders = senders == null ? java.util.Collections.nCopies(outputs.size(), 1).stream()
+        .mapToInt(Integer::intValue).toArray() : senders.clone();
+    this.firstOf = new int[this.senders.length + 1];
+    for (int i = 0; i < this.senders.length; i++) {
+      firstOf[i + 1] = firstOf[i] + this.senders[i];
+    }
   }
 
   public static Set<StoreBuilder<?>> newStores() {
-    return Set.of(StateStores.persistentCached(STORE));
+    return newStores(STORE);
+  }
+
+  /**
+   * The aligner's buffer, with Kafka Streams' record cache: a message buffered and released
+   * within one commit interval never reaches RocksDB or the changelog.
+   */
+  public static Set<StoreBuilder<?>> newStores(String store) {
+    return Set.of(StateStores.persistentCached(store));
   }
 
   public static String processorName(String source) {
@@ -89,26 +122,33 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
     @Override
     public void init(ProcessorContext<Object, Msg> context) {
       this.context = context;
-      this.buffer = context.getStateStore(STORE);
+      this.buffer = context.getStateStore(store);
     }
 
     @Override
     public void process(Record<Object, Msg> record) {
-      Bytes nextKey = key(NEXT, input);
+      int sender = record.key() instanceof Integer s ? s : 0;
+      if (sender < 0 || sender >= senders[input]) {
+        throw new IllegalStateException("message from sender " + sender + " of an input with "
+            + senders[input] + " senders: the exchange topic has more partitions than the stage has tasks");
+      }
+      int aligned = firstOf[input] + sender;
+      Bytes nextKey = key(NEXT, aligned);
       byte[] next = buffer.get(nextKey);
       long n = next == null ? 0 : StateStores.readLong(next);
-      buffer.put(Bytes.wrap(new ByteWriter(13).writeByte(BUFFER).writeInt(input).writeLong(n)
+      buffer.put(Bytes.wrap(new ByteWriter(13).writeByte(BUFFER).writeInt(aligned).writeLong(n)
           .toByteArray()), MsgCodec.encode(record.value()));
       buffer.put(nextKey, StateStores.longBytes(n + 1));
       if (record.value() instanceof Msg.Marker m) {
-        buffer.put(key(WATERMARK, input), StateStores.longBytes(m.seq()));
+        buffer.put(key(WATERMARK, aligned), StateStores.longBytes(m.seq()));
         release(record.timestamp());
       }
     }
 
     private void release(long timestamp) {
       long frontier = Long.MAX_VALUE;
-      for (int i = 0; i < outputs.size(); i++) {
+      int inputs = firstOf[senders.length];
+      for (int i = 0; i < inputs; i++) {
         byte[] w = buffer.get(key(WATERMARK, i));
         if (w == null) {
           return; // an input that has not closed any epoch yet holds everything back
@@ -116,7 +156,7 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
         frontier = Math.min(frontier, StateStores.readLong(w));
       }
       List<Epoch> ready = new ArrayList<>();
-      for (int i = 0; i < outputs.size(); i++) {
+      for (int i = 0; i < inputs; i++) {
         collect(i, frontier, ready);
       }
       ready.sort(Comparator.comparingLong(Epoch::seq).thenComparingInt(Epoch::input));
@@ -124,7 +164,7 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
         Epoch epoch = ready.get(e);
         for (Msg m : epoch.data()) {
           context.forward(new Record<>(null, m, timestamp, new RecordHeaders()),
-              outputs.get(epoch.input()));
+              outputs.get(outputOf(epoch.input())));
         }
         epoch.keys().forEach(buffer::delete);
         boolean lastOfSeq = e + 1 == ready.size() || ready.get(e + 1).seq() != epoch.seq();
@@ -157,6 +197,15 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
           }
         }
       }
+    }
+
+    /** The processor input of an aligned (input, sender). */
+    private int outputOf(int aligned) {
+      int i = 0;
+      while (firstOf[i + 1] <= aligned) {
+        i++;
+      }
+      return i;
     }
 
     private Bytes key(byte tag, int i) {

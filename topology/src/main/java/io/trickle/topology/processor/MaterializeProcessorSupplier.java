@@ -1,5 +1,7 @@
 package io.trickle.topology.processor;
 
+import io.trickle.topology.OutputKey;
+
 import io.trickle.compiler.plan.Column;
 import io.trickle.compiler.plan.MaterializeOp;
 import io.trickle.topology.Epochs;
@@ -49,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *       record per idle source transaction.
  * </ul>
  */
-public final class MaterializeProcessorSupplier implements ProcessorSupplier<Object, Msg, byte[], byte[]> {
+public final class MaterializeProcessorSupplier implements ProcessorSupplier<Object, Msg, OutputKey, byte[]> {
   private static final Logger LOG = LoggerFactory.getLogger(MaterializeProcessorSupplier.class);
   static final Duration PENDING_MARKER_INTERVAL = Duration.ofMillis(100);
   private static final byte CONTENT = 'c';
@@ -82,7 +84,9 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
     return new MaterializeProcessor();
   }
 
-  private final class MaterializeProcessor extends ZSetProcessor<byte[], byte[]> {
+  private final class MaterializeProcessor extends ZSetProcessor<OutputKey, byte[]> {
+    /** This task's partition, which its keys belong to: its records go to that output partition. */
+    private int partition;
     private final List<Column> columns = op.columns();
     private final boolean rowHash = !op.key().unique();
     private final int[] keyColumns = KeyCodec.toArray(op.key().columns());
@@ -100,6 +104,7 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
     @Override
     protected void open() {
       epochs = Epochs.enabled(context.appConfigs());
+      partition = context.taskId().partition();
       rows = store(op.storeNames().get(0));
       dirtyKeys.clear();
       try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(Bytes.wrap(new byte[] {DIRTY}), new BytesSerializer())) {
@@ -153,7 +158,7 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
 
     @Override
     protected void onError(Msg.ErrorNote error, Record<Object, Msg> record) {
-      context.forward(new Record<>(OutputRecords.errorKey(), OutputRecords.errorValue(error),
+      context.forward(new Record<>(new OutputKey(OutputRecords.errorKey(), partition), OutputRecords.errorValue(error),
           record.timestamp(), OutputRecords.header(OutputRecords.ERROR_HEADER)));
     }
 
@@ -230,7 +235,7 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
 
     private void forward(byte[] key, byte[] value, long timestamp) {
       changes.record();
-      context.forward(new Record<>(key, value, timestamp, new RecordHeaders()));
+      context.forward(new Record<>(new OutputKey(key, partition), value, timestamp, new RecordHeaders()));
     }
 
     private ByteReader skipCount(byte[] emitted) {
@@ -257,7 +262,7 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
     }
 
     private void forwardMarker(Msg.Marker marker, long timestamp) {
-      context.forward(new Record<>(OutputRecords.markerKey(), OutputRecords.markerValue(marker),
+      context.forward(new Record<>(new OutputKey(OutputRecords.markerKey(), partition), OutputRecords.markerValue(marker),
           timestamp, OutputRecords.header(OutputRecords.MARKER_HEADER)));
     }
 
