@@ -29,7 +29,7 @@ class BankTransfersIT {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = ItStack.start(dir, BankWorkload.SETUP);
+    stack = ItStack.start(dir, BankWorkload.SETUP).partitions(4); // sums over four tasks per stage
     stack.deploy(BankWorkload.DEFINITIONS);
   }
 

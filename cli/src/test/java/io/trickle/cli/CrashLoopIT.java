@@ -204,7 +204,8 @@ class CrashLoopIT {
         "-Xmx768m", "-cp", classpath, "io.trickle.cli.Main", "run",
         "--pg", stack.pg.jdbcUrl(), "--definitions", definitions.toString(),
         "--kafka", stack.kafka.bootstrapServers(), "--connect", stack.connect.restUrl(),
-        "--state-dir", dir.resolve("child-state").toString(), "--heartbeat", "300");
+        "--state-dir", dir.resolve("child-state").toString(), "--heartbeat", "300",
+        "--partitions", "4"); // crashes between tasks of several stages, exchanges in flight
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()));
     return pb.start();
