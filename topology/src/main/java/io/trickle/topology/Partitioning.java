@@ -30,6 +30,19 @@ public final class Partitioning {
     return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
+  /**
+   * The application config that tells operators into how many tasks their stage is split (P):
+   * an operator whose output exists without input (a global aggregate's row) emits it only in the
+   * task that owns its key.
+   */
+  public static final String CONFIG = "trickle.partitions";
+
+  /** {@link #CONFIG} of the application's configs; 1 when absent. */
+  public static int configured(java.util.Map<String, Object> appConfigs) {
+    Object v = appConfigs.get(CONFIG);
+    return v == null ? 1 : Integer.parseInt(v.toString());
+  }
+
   /** Every partition: where a marker or an error goes. */
   public static Set<Integer> all(int partitions) {
     return IntStream.range(0, partitions).boxed().collect(Collectors.toUnmodifiableSet());

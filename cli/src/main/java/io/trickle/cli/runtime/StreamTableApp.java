@@ -73,6 +73,7 @@ public final class StreamTableApp implements SupervisedApp {
     this.upstreamTopics = Map.copyOf(upstreamTopics);
     this.onFailure = onFailure;
     Properties p = streamsConfig(names.applicationId(), bootstrap, stateDir, singleBroker);
+    p.put(io.trickle.topology.Partitioning.CONFIG, String.valueOf(partitions));
     this.props = p;
     this.streams = create();
   }

@@ -97,6 +97,11 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
       sorted = op.storeNames().size() > 1 ? store(op.storeNames().get(1)) : null;
       valueSets = sorted == null ? null : new AggregateValueSets(sorted);
       negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
+      // Split over P tasks, the empty group's rows all reach the task of the empty key: only that
+      // one may emit the global row, which exists even when no row does.
+      int partitions = io.trickle.topology.Partitioning.configured(context.appConfigs());
+      ownsEmptyGroup = context.taskId().partition()
+          == io.trickle.topology.Partitioning.partition(KeyCodec.encode(new Object[0], new int[0]), partitions);
     }
 
     @Override
@@ -105,6 +110,9 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
         onChange(s, change, record);
       }
     }
+
+    /** This task owns the empty group key (always, in one task). */
+    private boolean ownsEmptyGroup = true;
 
     private boolean isGlobal(int set) {
       return setColumns[set].length == 0;
@@ -204,7 +212,7 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
     @Override
     protected void onMarker(Msg.Marker marker, Record<Object, Msg> record) {
       for (int s = 0; s < setColumns.length; s++) {
-        if (!isGlobal(s)) {
+        if (!isGlobal(s) || !ownsEmptyGroup) {
           continue;
         }
         Bytes key = Bytes.wrap(groupKey(s, new Object[0]));
