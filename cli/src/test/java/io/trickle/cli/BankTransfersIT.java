@@ -29,7 +29,8 @@ class BankTransfersIT {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = ItStack.start(dir, BankWorkload.SETUP).partitions(4); // sums over four tasks per stage
+    // Sums over four tasks per stage; -Dtrickle.bank.partitions=N for another P.
+    stack = ItStack.start(dir, BankWorkload.SETUP).partitions(Integer.getInteger("trickle.bank.partitions", 4));
     stack.deploy(BankWorkload.DEFINITIONS);
   }
 

@@ -31,6 +31,7 @@ import java.util.Map;
  * this JVM, each restartable at the same address, and optionally an in-process deployment.
  */
 final class ItStack implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ItStack.class);
   final Path dir;
   final EmbeddedPostgresServer pgServer;
   final PgUrl pg;
@@ -107,7 +108,33 @@ final class ItStack implements AutoCloseable {
 
   /** Waits until every stream table reflects the current WAL position. */
   void awaitFresh(Connection c, String when) throws Exception {
-    assertThat(Freshness.await(c, Duration.ofSeconds(180))).as("wait " + when).isNull();
+    String stale = Freshness.await(c, Duration.ofSeconds(180));
+    if (stale != null) {
+      LOG.error("wait {} failed; consumer groups:\n{}", when, groupLags());
+    }
+    assertThat(stale).as("wait " + when).isNull();
+  }
+
+  /** Every consumer group's committed offset and the end offset, per partition: where a pipeline stopped. */
+  String groupLags() {
+    java.util.Properties p = new java.util.Properties();
+    p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    StringBuilder out = new StringBuilder();
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      for (var g : admin.listConsumerGroups().all().get()) {
+        var committed = admin.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata().get();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        var ends = admin.listOffsets(latest).all().get();
+        new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString)) {{ putAll(committed); }}
+            .forEach((tp, o) -> out.append(g.groupId()).append(' ').append(tp).append(" committed ")
+                .append(o == null ? "-" : ((org.apache.kafka.clients.consumer.OffsetAndMetadata) o).offset())
+                .append(" end ").append(ends.get(tp).offset()).append('\n'));
+      }
+    } catch (Exception e) {
+      out.append("cannot read consumer groups: ").append(e);
+    }
+    return out.toString();
   }
 
   /** The oracle must hold for every deployed stream table. */
