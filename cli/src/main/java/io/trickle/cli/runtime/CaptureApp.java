@@ -41,6 +41,10 @@ public final class CaptureApp implements SupervisedApp {
     this.onFailure = onFailure;
     this.props = StreamTableApp.streamsConfig(StreamTableNames.captureApplicationId(pg), bootstrap,
         stateDir, singleBroker);
+    // Epochs at most every 20 ms whatever the commit rate (Epochs.MIN_INTERVAL_CONFIG); the
+    // system property of the same name overrides it (0: an epoch per source commit).
+    props.put(io.trickle.topology.Epochs.MIN_INTERVAL_CONFIG, Long.getLong(
+        io.trickle.topology.Epochs.MIN_INTERVAL_CONFIG, io.trickle.topology.Epochs.DEFAULT_MIN_INTERVAL_MS));
     this.streams = create();
   }
 

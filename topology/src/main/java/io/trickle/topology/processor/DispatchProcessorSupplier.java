@@ -113,11 +113,26 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
     private long[] lastPosition;
     /** False only in the benchmark mode {@code trickle.epochs=off}: markers on heartbeats only. */
     private boolean epochs = true;
+    /** {@link Epochs#MIN_INTERVAL_CONFIG}: 0 closes an epoch at every source commit. */
+    private long minIntervalNanos;
+    private long lastMarkerNanos = Long.MIN_VALUE / 2;
+    /**
+     * The latest commit boundary not yet forwarded as a marker because the previous marker is
+     * too recent; dropped as soon as a change after it is forwarded (the next boundary then
+     * closes both transactions' epoch).
+     */
+    private Record<Object, Msg> pending;
 
     @Override
     public void init(ProcessorContext<Object, Msg> context) {
       this.context = context;
       this.epochs = Epochs.enabled(context.appConfigs());
+      long minIntervalMs = Epochs.minIntervalMs(context.appConfigs());
+      this.minIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(minIntervalMs);
+      if (minIntervalMs > 0) {
+        context.schedule(java.time.Duration.ofMillis(Math.max(1, minIntervalMs)),
+            org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, now -> forwardPending());
+      }
       this.state = context.getStateStore(STORE);
       this.poison = TrickleMetrics.poisonRecords(context.metrics(), NAME);
       this.replayed = TrickleMetrics.replayedChanges(context.metrics(), NAME);
@@ -188,6 +203,7 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
       if (targets != null) {
         Msg.SourceEvent event = new Msg.SourceEvent(op, value.get("before"), value.get("after"));
         Record<Object, Msg> out = new Record<>(null, event, record.timestamp(), new RecordHeaders());
+        pending = null; // a change after the boundary: only a later boundary can close the epoch
         for (String target : targets) {
           context.forward(out, target);
         }
@@ -208,8 +224,26 @@ public final class DispatchProcessorSupplier implements ProcessorSupplier<byte[]
       long recordTs = value.path("ts_ms").canConvertToLong() ? value.path("ts_ms").asLong() : record.timestamp();
       long ts = readLong(EPOCH_TS_KEY, recordTs);
       state.delete(EPOCH_TS_KEY);
-      context.forward(new Record<>(null, new Msg.Marker(seq, lsn, ts), record.timestamp(),
-          new RecordHeaders()));
+      Record<Object, Msg> marker = new Record<>(null, new Msg.Marker(seq, lsn, ts), record.timestamp(),
+          new RecordHeaders());
+      long now = System.nanoTime();
+      if (minIntervalNanos > 0 && now - lastMarkerNanos < minIntervalNanos) {
+        pending = marker; // coalesced with the next boundary, or forwarded by the punctuator
+        return;
+      }
+      pending = null;
+      lastMarkerNanos = now;
+      context.forward(marker);
+    }
+
+    /** Forwards the boundary held back, if no change has followed it. */
+    private void forwardPending() {
+      if (pending != null) {
+        Record<Object, Msg> marker = pending;
+        pending = null;
+        lastMarkerNanos = System.nanoTime();
+        context.forward(marker);
+      }
     }
 
     /**
