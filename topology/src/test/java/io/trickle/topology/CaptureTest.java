@@ -193,13 +193,13 @@ class CaptureTest {
 
   @Test
   void changeRecordsRoundTrip() {
-    Object[] row = {1, "a", new BigDecimal("1.50"), null, List.of(1L, 2L)};
+    Object[] row = {1L, "a", new BigDecimal("1.50"), null, List.of(1L, 2L)};
     Msg.Change c = (Msg.Change) MsgCodec.decode(MsgCodec.encode(new Msg.Change(row, -3)));
     assertThat(c.weight()).isEqualTo(-3);
     assertThat(c.row()).containsExactly(row);
     assertThat(MsgCodec.decode(MsgCodec.encode(new Msg.Marker(7, 99, 123))))
         .isEqualTo(new Msg.Marker(7, 99, 123));
-    Msg.ErrorNote e = new Msg.ErrorNote("capture-public.t", "1:1", "22P02", "bad", Map.of("id", 4));
+    Msg.ErrorNote e = new Msg.ErrorNote("capture-public.t", "1:1", "22P02", "bad", Map.of("id", 4L));
     assertThat(MsgCodec.decode(MsgCodec.encode(e))).isEqualTo(e);
     assertThat(MsgCodec.tag(MsgCodec.encode(new Msg.Marker(1, 1, 1)))).isEqualTo(MsgCodec.MARKER);
   }
@@ -214,7 +214,7 @@ class CaptureTest {
     assertThat(partitioner.partitions("t", null, marker, 1)).contains(Set.of(0));
     java.util.Set<Integer> used = new java.util.HashSet<>();
     for (int id = 0; id < 200; id++) {
-      Object[] row = {id, "c"};
+      Object[] row = {(long) id, "c"};
       byte[] key = KeyCodec.encode(row, new int[] {0});
       byte[] value = MsgCodec.encode(new Msg.Change(row, 1));
       int p = Partitioning.partition(key, 4);
