@@ -101,8 +101,10 @@ public final class AggregateOp extends Op implements Stateful {
   @Override
   public List<String> storeNames() {
     // MIN/MAX, DISTINCT and STRING_AGG all keep per-group multisets of values in one store.
+    // "-epoch": the groups changed in the open epoch, with the row each had before it.
     boolean sorted = aggs.stream().anyMatch(a -> a.kind().needsSortedState() || a.needsValueSet());
-    return sorted ? List.of(name() + "-groups", name() + "-sorted") : List.of(name() + "-groups");
+    return sorted ? List.of(name() + "-groups", name() + "-sorted", name() + "-epoch")
+        : List.of(name() + "-groups", name() + "-epoch");
   }
 
   @Override

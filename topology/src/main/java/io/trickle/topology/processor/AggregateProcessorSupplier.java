@@ -72,6 +72,15 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
     private final boolean[][] inSet;
     private final boolean prefixSet = op.hasGroupingSets();
     private KeyValueStore<Bytes, byte[]> groups;
+    /**
+     * Groups changed in the open epoch → [set][1 + the row it had before the epoch, or 0]: their
+     * output is emitted once, at the marker, as −before/+now (one diff per group per epoch
+     * however many changes it took). {@link #changed} mirrors it in memory.
+     */
+    private KeyValueStore<Bytes, byte[]> epoch;
+    private final java.util.Map<Bytes, byte[]> changed = new java.util.LinkedHashMap<>();
+    /** False only in the benchmark mode trickle.epochs=off: every change is emitted at once. */
+    private boolean epochs = true;
     private KeyValueStore<Bytes, byte[]> sorted;
     private AggregateValueSets valueSets;
     private Sensor negativeCounts;
@@ -94,7 +103,13 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
     @Override
     protected void openOperator() {
       groups = store(op.storeNames().get(0));
-      sorted = op.storeNames().size() > 1 ? store(op.storeNames().get(1)) : null;
+      sorted = op.storeNames().size() > 2 ? store(op.storeNames().get(1)) : null;
+      epoch = store(op.storeNames().get(op.storeNames().size() - 1));
+      epochs = io.trickle.topology.Epochs.enabled(context.appConfigs());
+      changed.clear();
+      try (org.apache.kafka.streams.state.KeyValueIterator<Bytes, byte[]> it = epoch.all()) {
+        it.forEachRemaining(kv -> changed.put(kv.key, kv.value));
+      }
       valueSets = sorted == null ? null : new AggregateValueSets(sorted);
       negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
       // Split over P tasks, the empty group's rows all reach the task of the empty key: only that
@@ -199,7 +214,32 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
       } else {
         groups.delete(storeKey);
       }
-      emitDiff(record, oldRow, newRow);
+      if (!epochs) {
+        emitDiff(record, oldRow, newRow);
+      } else if (!changed.containsKey(storeKey)) {
+        ByteWriter bw = new ByteWriter(64).writeByte(set).writeByte(oldRow == null ? 0 : 1);
+        if (oldRow != null) {
+          RowCodec.writeRow(bw, oldRow);
+        }
+        byte[] before = bw.toByteArray();
+        changed.put(storeKey, before);
+        epoch.put(storeKey, before);
+      }
+    }
+
+    /** Emits −before/+now for every group the epoch changed, and forgets them. */
+    private void flushEpoch(Record<Object, Msg> marker) {
+      for (java.util.Map.Entry<Bytes, byte[]> e : changed.entrySet()) {
+        io.trickle.topology.state.ByteReader r = new io.trickle.topology.state.ByteReader(e.getValue());
+        int set = r.readByte();
+        Object[] before = r.readByte() == 1 ? RowCodec.readRow(r) : null;
+        byte[] stored = groups.get(e.getKey());
+        Accumulator acc = stored == null ? null : Accumulator.decode(stored);
+        Object[] now = acc != null && (isGlobal(set) || acc.count > 0) ? outputRow(set, acc) : null;
+        emitDiff(marker, before, now);
+        epoch.delete(e.getKey());
+      }
+      changed.clear();
     }
 
     /** The presence change adding {@code w} copies of a DISTINCT value would make; no write. */
@@ -211,6 +251,7 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
 
     @Override
     protected void onMarker(Msg.Marker marker, Record<Object, Msg> record) {
+      flushEpoch(record);
       for (int s = 0; s < setColumns.length; s++) {
         if (!isGlobal(s) || !ownsEmptyGroup) {
           continue;
