@@ -153,6 +153,7 @@ public final class StreamTableApp implements SupervisedApp {
         for (String t : exchanges) {
           topics.ensureExchangeTopic(t, settings.partitions());
         }
+        topics.awaitVisible(exchanges, Duration.ofSeconds(60));
       }
       purger = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trickle-purge-" + name);

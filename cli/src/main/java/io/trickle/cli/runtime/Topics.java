@@ -96,6 +96,37 @@ public final class Topics implements AutoCloseable {
         TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.CLEANUP_POLICY_CONFIG, "delete")));
   }
 
+  /**
+   * Waits until the broker serves metadata for every topic (a topic just created may not be in
+   * its metadata yet, and Kafka Streams fails an application whose source topic is missing).
+   */
+  public void awaitVisible(Collection<String> names, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> d =
+            admin.describeTopics(names).allTopicNames().get();
+        if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // UnknownTopicOrPartition: not propagated yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for topics " + names, e);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topics " + names + " not visible after " + timeout.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for topics " + names, e);
+      }
+    }
+  }
+
   /** @return false when the topic existed */
   private boolean create(NewTopic topic) {
     try {
