@@ -100,6 +100,8 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
   private final Map<Integer, List<String>> built = new HashMap<>();
   private final MaterializeOp root;
   private final Settings settings;
+  /** The plan reads another stream table's output topic (its first stage is not in lockstep). */
+  private boolean readsStreamTable;
   private final List<String> exchangeTopics = new ArrayList<>();
 
   private TopologyFactory(Topology topology, MaterializeOp root, Settings settings) {
@@ -194,6 +196,7 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
     Objects.requireNonNull(upstreamTopics, "upstreamTopics");
     Objects.requireNonNull(outputTopic, "outputTopic");
     TopologyFactory factory = new TopologyFactory(topology, plan.root(), settings);
+    factory.readsStreamTable = plan.sources().stream().anyMatch(SourceOp::readsStreamTable);
     Set<String> captured = new LinkedHashSet<>();
     Set<String> upstreams = new LinkedHashSet<>();
     for (SourceOp source : plan.sources()) {
@@ -322,10 +325,18 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
       outputs.add(edge + "-aligned");
       aligners.add("align-" + edge);
     }
+    // Every sender forwards every marker it sees; the tasks of a stage see the same markers unless
+    // it is a first stage reading another stream table's output (whose partitions carry only the
+    // markers of epochs their task emitted in).
+    boolean lockstep = true;
+    for (Op input : inputs) {
+      lockstep &= stage(input) != 0 || !readsStreamTable;
+    }
     String store = "align-" + op.name() + "-buffer";
     var stores = AlignProcessorSupplier.newStores(store);
     for (int i = 0; i < inputs.size(); i++) {
-      topology.addProcessor(aligners.get(i), new AlignProcessorSupplier(i, outputs, stores, store, senders),
+      AlignProcessorSupplier aligner = new AlignProcessorSupplier(i, outputs, stores, store, senders);
+      topology.addProcessor(aligners.get(i), lockstep ? aligner.lockstep() : aligner,
           "xchg-" + op.name() + suffixes.get(i) + "-in");
     }
     List<String[]> aligned = new ArrayList<>();

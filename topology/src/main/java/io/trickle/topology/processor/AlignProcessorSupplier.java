@@ -41,6 +41,10 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
   private static final byte BUFFER = 'b';
   private static final byte NEXT = 'n';
   private static final byte WATERMARK = 'w';
+  /** Lockstep: where an input's queue starts (its end is {@code NEXT}). */
+  private static final byte HEAD = 'h';
+  /** Lockstep: the last marker an input passed, forwarded when the frontier reaches its seq. */
+  private static final byte LAST_MARKER = 'l';
 
   private final int input;
   private final List<String> outputs;
@@ -50,6 +54,8 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
   private final int[] senders;
   /** Per processor input, the first aligned input (input, sender) of it: a prefix sum of senders. */
   private final int[] firstOf;
+  /** Every input carries every epoch (see {@link #lockstep}). */
+  private boolean lockstep;
 
   /**
    * @param input this processor's input, an index into {@code outputs}
@@ -80,6 +86,18 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
     for (int i = 0; i < this.senders.length; i++) {
       firstOf[i + 1] = firstOf[i] + this.senders[i];
     }
+  }
+
+  /**
+   * For inputs that each carry every epoch's marker (the senders of an exchange whose stage
+   * forwards every marker it sees): a message of an input that is not ahead of the others belongs
+   * to the epoch being assembled and is forwarded at once; only an input ahead of the frontier
+   * (it has passed a marker the others have not) is queued. In step, nothing touches the store
+   * but the markers.
+   */
+  public AlignProcessorSupplier lockstep() {
+    this.lockstep = true;
+    return this;
   }
 
   public static Set<StoreBuilder<?>> newStores() {
@@ -133,6 +151,10 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
             + senders[input] + " senders: the exchange topic has more partitions than the stage has tasks");
       }
       int aligned = firstOf[input] + sender;
+      if (lockstep) {
+        inStep(record, aligned);
+        return;
+      }
       Bytes nextKey = key(NEXT, aligned);
       byte[] next = buffer.get(nextKey);
       long n = next == null ? 0 : StateStores.readLong(next);
@@ -143,6 +165,87 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
         buffer.put(key(WATERMARK, aligned), StateStores.longBytes(m.seq()));
         release(record.timestamp());
       }
+    }
+
+    private void inStep(Record<Object, Msg> record, int a) {
+      Msg msg = record.value();
+      long frontier = frontier();
+      long head = read(HEAD, a, 0);
+      long tail = read(NEXT, a, 0);
+      if (tail > head || read(WATERMARK, a, Long.MIN_VALUE) > frontier) {
+        buffer.put(entry(a, tail), MsgCodec.encode(msg)); // ahead: wait for the others
+        buffer.put(key(NEXT, a), StateStores.longBytes(tail + 1));
+      } else if (msg instanceof Msg.Marker m) {
+        passMarker(a, m);
+        advance(frontier, record.timestamp());
+      } else {
+        context.forward(new Record<>(null, msg, record.timestamp(), new RecordHeaders()),
+            outputs.get(outputOf(a)));
+      }
+    }
+
+    private void passMarker(int a, Msg.Marker m) {
+      buffer.put(key(WATERMARK, a), StateStores.longBytes(m.seq()));
+      buffer.put(key(LAST_MARKER, a), MsgCodec.encode(m));
+    }
+
+    /** Lowest watermark over all inputs; an input without one is at the very start. */
+    private long frontier() {
+      long f = Long.MAX_VALUE;
+      for (int i = 0; i < firstOf[senders.length]; i++) {
+        f = Math.min(f, read(WATERMARK, i, Long.MIN_VALUE));
+      }
+      return f;
+    }
+
+    /**
+     * While the frontier rises: forwards its marker once, then lets every input at the frontier
+     * release its queue up to (and passing) its next marker.
+     */
+    private void advance(long frontier, long timestamp) {
+      int inputs = firstOf[senders.length];
+      while (true) {
+        long f = frontier();
+        if (f <= frontier) {
+          return;
+        }
+        frontier = f;
+        for (int i = 0; i < inputs; i++) {
+          if (read(WATERMARK, i, Long.MIN_VALUE) == f) {
+            context.forward(new Record<>(null, MsgCodec.decode(buffer.get(key(LAST_MARKER, i))), timestamp,
+                new RecordHeaders()));
+            break;
+          }
+        }
+        for (int i = 0; i < inputs; i++) {
+          if (read(WATERMARK, i, Long.MIN_VALUE) != f) {
+            continue;
+          }
+          long head = read(HEAD, i, 0);
+          long tail = read(NEXT, i, 0);
+          while (head < tail) {
+            Bytes k = entry(i, head);
+            Msg m = MsgCodec.decode(buffer.get(k));
+            buffer.delete(k);
+            head++;
+            if (m instanceof Msg.Marker marker) {
+              passMarker(i, marker);
+              break;
+            }
+            context.forward(new Record<>(null, m, timestamp, new RecordHeaders()), outputs.get(outputOf(i)));
+          }
+          buffer.put(key(HEAD, i), StateStores.longBytes(head));
+        }
+      }
+    }
+
+    private long read(byte tag, int i, long absent) {
+      byte[] v = buffer.get(key(tag, i));
+      return v == null ? absent : StateStores.readLong(v);
+    }
+
+    private Bytes entry(int i, long n) {
+      return Bytes.wrap(new ByteWriter(13).writeByte(BUFFER).writeInt(i).writeLong(n).toByteArray());
     }
 
     private void release(long timestamp) {
