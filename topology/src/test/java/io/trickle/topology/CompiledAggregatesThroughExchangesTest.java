@@ -1,22 +1,7 @@
 package io.trickle.topology;
 
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
-/**
- * {@link CompiledAggregatesVersusPostgresTest} again (aggregates, grouping sets and DISTINCT), with every keyed operator fed through an exchange
- * topic and a stage aligner, as a stream table with {@code --partitions} above 1 runs (here with
- * one partition, in one TopologyTestDriver): the exchanges' encoding, marker multicast and
- * barrier alignment must not change a single result.
- */
-class CompiledAggregatesThroughExchangesTest extends CompiledAggregatesVersusPostgresTest {
-  @BeforeContainer
-  static void throughExchanges() {
-    Harness.throughExchanges(true);
-  }
-
-  @AfterContainer
-  static void directly() {
-    Harness.throughExchanges(false);
-  }
-}
+/** {@link CompiledAggregatesVersusPostgresTest} again (aggregates, grouping sets and DISTINCT), {@link ThroughExchanges through exchanges}. */
+@AddLifecycleHook(ThroughExchanges.class)
+class CompiledAggregatesThroughExchangesTest extends CompiledAggregatesVersusPostgresTest {}

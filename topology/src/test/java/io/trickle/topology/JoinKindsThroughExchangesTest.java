@@ -1,22 +1,7 @@
 package io.trickle.topology;
 
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
-/**
- * {@link JoinKindsVersusRecomputeTest} again (every join kind), with every keyed operator fed through an exchange
- * topic and a stage aligner, as a stream table with {@code --partitions} above 1 runs (here with
- * one partition, in one TopologyTestDriver): the exchanges' encoding, marker multicast and
- * barrier alignment must not change a single result.
- */
-class JoinKindsThroughExchangesTest extends JoinKindsVersusRecomputeTest {
-  @BeforeContainer
-  static void throughExchanges() {
-    Harness.throughExchanges(true);
-  }
-
-  @AfterContainer
-  static void directly() {
-    Harness.throughExchanges(false);
-  }
-}
+/** {@link JoinKindsVersusRecomputeTest} again (every join kind), {@link ThroughExchanges through exchanges}. */
+@AddLifecycleHook(ThroughExchanges.class)
+class JoinKindsThroughExchangesTest extends JoinKindsVersusRecomputeTest {}
