@@ -82,7 +82,13 @@ class ScaleOutIT {
       awaitApplied(c, DEFINITIONS.length);
       stack.awaitFresh(c, "after the initial load");
       stack.assertOracle(c, ItStack.parse(DEFINITIONS), "after the initial load");
+      // The second process deploys after the first (advisory lock), then joins each group.
       Map<String, Set<Integer>> owners = owners(c);
+      long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (owners.size() < 2 && System.nanoTime() < joinDeadline) {
+        TimeUnit.SECONDS.sleep(1);
+        owners = owners(c);
+      }
       LOG.info("partitions owned per process: {}", owners);
       assertThat(owners).as("members of the stream tables' Kafka Streams groups that own partitions"
           + " (see " + childLog(1) + " and " + childLog(2) + ")").hasSize(2);
