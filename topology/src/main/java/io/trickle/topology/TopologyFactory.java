@@ -224,7 +224,10 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
           new UpstreamReadProcessorSupplier(upstream), node);
     }
     if (captured.size() + upstreams.size() > 1) {
-      factory.align(plan.sources());
+      // Captured tables' change topics carry every epoch's marker (the capture stage writes each
+      // to every table), so their aligners run in lockstep: nothing is buffered while the inputs
+      // keep pace. An upstream stream table's output carries only the epochs it changed in.
+      factory.align(plan.sources(), upstreams.isEmpty());
     }
     List<String> materialize = factory.outputsOf(plan.root());
     // The materialize operator of task p writes to partition p: its records and its markers, so
@@ -236,7 +239,7 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
 
 
   /** Puts the aligner between the sources and everything that reads them. */
-  private void align(List<SourceOp> sources) {
+  private void align(List<SourceOp> sources, boolean lockstep) {
     List<String> outputs = new ArrayList<>();
     List<String> aligners = new ArrayList<>();
     for (SourceOp s : sources) {
@@ -246,7 +249,8 @@ public final class TopologyFactory implements OpVisitor<List<String>> {
     }
     var stores = AlignProcessorSupplier.newStores();
     for (int i = 0; i < sources.size(); i++) {
-      topology.addProcessor(aligners.get(i), new AlignProcessorSupplier(i, outputs, stores),
+      AlignProcessorSupplier aligner = new AlignProcessorSupplier(i, outputs, stores);
+      topology.addProcessor(aligners.get(i), lockstep ? aligner.lockstep() : aligner,
           sources.get(i).name());
     }
     for (int i = 0; i < sources.size(); i++) {

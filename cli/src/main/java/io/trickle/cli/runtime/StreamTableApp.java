@@ -98,6 +98,9 @@ public final class StreamTableApp implements SupervisedApp {
     // Output becomes visible to read_committed readers at each commit: this bounds freshness.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // The aligners order a task's inputs by epoch; Kafka Streams' own wait for data on every
+    // input partition (to process in timestamp order) only adds latency.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // The record cache serves only stores built with it (the aligner's buffer,
     // StateStores.persistentCached); every other store has caching disabled.
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);

@@ -7,14 +7,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -45,6 +42,13 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
   private static final byte HEAD = 'h';
   /** Lockstep: the last marker an input passed, forwarded when the frontier reaches its seq. */
   private static final byte LAST_MARKER = 'l';
+  /**
+   * Not in lockstep: where an input's last complete epoch ends (one past its last marker). The
+   * queue is read by key from {@code HEAD} up to here, never by a prefix scan: a scan would step
+   * over every entry ever released (RocksDB keeps deleted entries until compaction), so after an
+   * initial load each release would cost as much as the whole load.
+   */
+  private static final byte CLOSED = 'c';
 
   private final int input;
   private final List<String> outputs;
@@ -163,6 +167,7 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
       buffer.put(nextKey, StateStores.longBytes(n + 1));
       if (record.value() instanceof Msg.Marker m) {
         buffer.put(key(WATERMARK, aligned), StateStores.longBytes(m.seq()));
+        buffer.put(key(CLOSED, aligned), StateStores.longBytes(n + 1));
         release(record.timestamp());
       }
     }
@@ -277,28 +282,38 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
       }
     }
 
-    /** The input's buffered epochs whose marker seq is at most {@code frontier}. */
+    /**
+     * The input's buffered epochs whose marker seq is at most {@code frontier}; its queue's head
+     * moves past them (release deletes their entries once forwarded).
+     */
     private void collect(int i, long frontier, List<Epoch> out) {
-      Bytes prefix = Bytes.wrap(new ByteWriter(5).writeByte(BUFFER).writeInt(i).toByteArray());
+      long head = read(HEAD, i, 0);
+      long closed = read(CLOSED, i, 0);
       List<Msg> data = new ArrayList<>();
       List<Bytes> keys = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = buffer.prefixScan(prefix, new BytesSerializer())) {
-        while (it.hasNext()) {
-          KeyValue<Bytes, byte[]> kv = it.next();
-          Msg msg = MsgCodec.decode(kv.value);
-          if (msg instanceof Msg.Marker m) {
-            if (m.seq() > frontier) {
-              return;
-            }
-            keys.add(kv.key);
-            out.add(new Epoch(m.seq(), i, data, m, keys));
-            data = new ArrayList<>();
-            keys = new ArrayList<>();
-          } else {
-            data.add(msg);
-            keys.add(kv.key);
-          }
+      long start = head;
+      for (long n = head; n < closed; n++) {
+        Bytes k = entry(i, n);
+        byte[] v = buffer.get(k);
+        if (v == null) {
+          continue; // released already (a buffer written before heads were kept)
         }
+        Msg msg = MsgCodec.decode(v);
+        keys.add(k);
+        if (msg instanceof Msg.Marker m) {
+          if (m.seq() > frontier) {
+            break;
+          }
+          out.add(new Epoch(m.seq(), i, data, m, keys));
+          data = new ArrayList<>();
+          keys = new ArrayList<>();
+          head = n + 1;
+        } else {
+          data.add(msg);
+        }
+      }
+      if (head != start) {
+        buffer.put(key(HEAD, i), StateStores.longBytes(head));
       }
     }
 
