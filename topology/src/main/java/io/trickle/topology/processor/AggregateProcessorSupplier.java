@@ -107,7 +107,7 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
       epoch = store(op.storeNames().get(op.storeNames().size() - 1));
       epochs = io.trickle.topology.Epochs.enabled(context.appConfigs());
       changed.clear();
-      try (org.apache.kafka.streams.state.KeyValueIterator<Bytes, byte[]> it = epoch.all()) {
+      try (org.apache.kafka.streams.state.KeyValueIterator<Bytes, byte[]> it = StateStores.scans(epoch).all()) {
         it.forEachRemaining(kv -> changed.put(kv.key, kv.value));
       }
       valueSets = sorted == null ? null : new AggregateValueSets(sorted);
@@ -347,7 +347,7 @@ public final class AggregateProcessorSupplier implements ProcessorSupplier<Objec
       // No stored key equals this bound: every value encoding after the agg byte is non-empty.
       Bytes to = Bytes.wrap(new ByteWriter(groupKey.length + 5).writeLengthPrefixed(groupKey)
           .writeByte(i + 1).toByteArray());
-      try (KeyValueIterator<Bytes, byte[]> it = max ? sorted.reverseRange(from, to) : sorted.range(from, to)) {
+      try (KeyValueIterator<Bytes, byte[]> it = max ? StateStores.scans(sorted).reverseRange(from, to) : StateStores.scans(sorted).range(from, to)) {
         while (it.hasNext()) {
           KeyValue<Bytes, byte[]> kv = it.next();
           ByteReader r = new ByteReader(kv.value);

@@ -1,5 +1,7 @@
 package io.trickle.topology.processor;
 
+import io.trickle.topology.state.StateStores;
+
 import io.trickle.compiler.plan.AggCall;
 import io.trickle.topology.state.ByteReader;
 import io.trickle.topology.state.ByteWriter;
@@ -62,7 +64,7 @@ final class AggregateValueSets {
   /** The group's STRING_AGG value: entries in order, each repeated by its count unless DISTINCT. */
   String render(byte[] groupKey, int agg, boolean distinct) {
     StringBuilder sb = null;
-    try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(groupKey, agg),
+    try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(store).range(bound(groupKey, agg),
         bound(groupKey, agg + 1))) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
@@ -88,7 +90,7 @@ final class AggregateValueSets {
    */
   java.util.List<Object> renderArray(byte[] groupKey, int agg, boolean distinct) {
     java.util.List<Object> out = new java.util.ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(groupKey, agg),
+    try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(store).range(bound(groupKey, agg),
         bound(groupKey, agg + 1))) {
       while (it.hasNext()) {
         ByteReader r = new ByteReader(it.next().value);

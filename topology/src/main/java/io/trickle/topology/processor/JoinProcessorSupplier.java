@@ -141,7 +141,7 @@ public final class JoinProcessorSupplier implements ProcessorSupplier<Object, Ms
     protected void onMarker(Msg.Marker marker, Record<Object, Msg> record) {
       if (deferred) {
         List<KeyValue<Bytes, byte[]>> changes = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = pending.all()) {
+        try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(pending).all()) {
           it.forEachRemaining(changes::add);
         }
         for (KeyValue<Bytes, byte[]> c : changes) {
@@ -162,7 +162,7 @@ public final class JoinProcessorSupplier implements ProcessorSupplier<Object, Ms
       byte[] prefix = new ByteWriter(joinKey.length + 4).writeLengthPrefixed(joinKey).toByteArray();
 
       List<KeyValue<Bytes, byte[]>> candidates = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = other.prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
+      try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(other).prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
         it.forEachRemaining(candidates::add);
       }
       long matches = 0;

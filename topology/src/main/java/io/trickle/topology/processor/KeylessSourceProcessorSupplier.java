@@ -146,7 +146,7 @@ public final class KeylessSourceProcessorSupplier
 
     private void truncate(Record<Object, Msg> record) {
       List<KeyValue<Bytes, byte[]>> all = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> it = rows.all()) {
+      try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(rows).all()) {
         it.forEachRemaining(all::add);
       }
       for (KeyValue<Bytes, byte[]> kv : all) {

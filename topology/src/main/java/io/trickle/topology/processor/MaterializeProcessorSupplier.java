@@ -107,7 +107,7 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
       partition = context.taskId().partition();
       rows = store(op.storeNames().get(0));
       dirtyKeys.clear();
-      try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(Bytes.wrap(new byte[] {DIRTY}), new BytesSerializer())) {
+      try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(rows).prefixScan(Bytes.wrap(new byte[] {DIRTY}), new BytesSerializer())) {
         it.forEachRemaining(kv -> dirtyKeys.add(kv.key));
       }
       negativeCounts = TrickleMetrics.negativeCounts(context.metrics(), op.name());
@@ -172,7 +172,7 @@ public final class MaterializeProcessorSupplier implements ProcessorSupplier<Obj
       byte[] prefix = new ByteWriter(key.length + 5).writeByte(CONTENT).writeLengthPrefixed(key).toByteArray();
       Object[] visible = null;
       long visibleCount = 0;
-      try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
+      try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(rows).prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
         while (it.hasNext()) {
           KeyValue<Bytes, byte[]> kv = it.next();
           long count = StateStores.readLong(kv.value);

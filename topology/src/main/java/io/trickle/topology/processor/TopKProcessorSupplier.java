@@ -171,7 +171,7 @@ public final class TopKProcessorSupplier implements ProcessorSupplier<Object, Ms
     private Map<Bytes, Slot> window(byte[] prefix, Bytes[] last) {
       Map<Bytes, Slot> out = new LinkedHashMap<>();
       long position = 0;
-      try (KeyValueIterator<Bytes, byte[]> it = sorted.prefixScan(Bytes.wrap(prefix),
+      try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(sorted).prefixScan(Bytes.wrap(prefix),
           new BytesSerializer())) {
         while (position < to && it.hasNext()) {
           KeyValue<Bytes, byte[]> kv = it.next();

@@ -77,7 +77,7 @@ public final class WindowProcessorSupplier implements ProcessorSupplier<Object, 
           .writeBytes(rowBytes).toByteArray());
       List<Object[]> before = new ArrayList<>();
       long count = 0;
-      try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
+      try (KeyValueIterator<Bytes, byte[]> it = StateStores.scans(rows).prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
         while (it.hasNext()) {
           KeyValue<Bytes, byte[]> kv = it.next();
           long n = StateStores.readLong(kv.value);
