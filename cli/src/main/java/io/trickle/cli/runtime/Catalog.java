@@ -104,9 +104,7 @@ public final class Catalog {
    */
   public static void recordUnreadable(Connection c, java.util.Map<java.nio.file.Path, String> failures)
       throws SQLException {
-    boolean auto = c.getAutoCommit();
-    c.setAutoCommit(false);
-    try {
+    inTransaction(c, () -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TrickleSchema.STREAM_TABLES
           + " WHERE name LIKE '" + UNREADABLE_PREFIX + "%' AND plan_hash = ''")) {
         ps.executeUpdate();
@@ -114,8 +112,26 @@ public final class Catalog {
       for (java.util.Map.Entry<java.nio.file.Path, String> f : failures.entrySet()) {
         markError(c, unreadableName(f.getKey()), "", "", f.getKey() + ": " + f.getValue());
       }
+    });
+  }
+
+  /** Work on the catalog's connection that must commit as a whole. */
+  @FunctionalInterface
+  public interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction on {@code c}: committed if it completes, rolled back if
+   * it throws; the connection's auto-commit mode is restored either way.
+   */
+  public static void inTransaction(Connection c, SqlWork work) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      work.run();
       c.commit();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
     } finally {

@@ -259,19 +259,11 @@ public final class Deployment implements AutoCloseable {
    * {@code starting}, in one transaction: {@code trickle wait} then never sees a partial set.
    */
   private static void declareAll(Connection c, List<StreamTableDefinition> definitions) throws SQLException {
-    boolean auto = c.getAutoCommit();
-    c.setAutoCommit(false);
-    try {
+    Catalog.inTransaction(c, () -> {
       for (StreamTableDefinition def : definitions) {
         Catalog.declare(c, def.name(), StreamTableGraph.targetTable(def.name()), def.selectSql());
       }
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(auto);
-    }
+    });
   }
 
   /** Watches the source, the sinks and the applications of what runs, restarting failed ones. */
