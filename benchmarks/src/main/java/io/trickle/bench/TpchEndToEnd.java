@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * <pre>
  *   bench/run-e2e.sh tpch [--sf 0.01] [--set four|tpch22] [--transactions N] [--writers 4]
  *       [--rate 100] [--canaries N] [--refreshes N] [--seed N] [--phases load,cycle,catchup,drain,freshness,refresh]
- *       [--state-dir DIR] [--keep] [--timeout 30m]
+ *       [--state-dir DIR] [--keep] [--timeout 30m] [--trickle-arg ARG]...
  * </pre>
  */
 public final class TpchEndToEnd {
@@ -71,6 +71,8 @@ public final class TpchEndToEnd {
   private Set<String> phases = Set.copyOf(PHASES);
   private Path stateDir;
   private boolean keep;
+  /** Extra arguments of {@code trickle run}, e.g. {@code --trickle-arg --partitions --trickle-arg 2}. */
+  private final List<String> trickleArgs = new ArrayList<>();
   private Duration timeout = Duration.ofMinutes(30);
 
   /** Stream table name → definition, compiled plan and target table, in definition order. */
@@ -102,6 +104,7 @@ public final class TpchEndToEnd {
         case "--phases" -> { b.phases = Set.of(v.split(",")); i++; }
         case "--state-dir" -> { b.stateDir = Path.of(v); i++; }
         case "--keep" -> b.keep = true;
+        case "--trickle-arg" -> { b.trickleArgs.add(v); i++; }
         case "--timeout" -> { b.timeout = parseDuration(v); i++; }
         default -> usage("unknown argument " + args[i]);
       }
@@ -211,7 +214,8 @@ public final class TpchEndToEnd {
       // Initial load: from the launch of `trickle run` until every stream table reflects the
       // database as it was at the launch (what `trickle wait` waits for), then the oracle.
       long launch = System.nanoTime();
-      trickle = TrickleProcess.launch(home, url, defsDir, dir.resolve("trickle-state"), dir.resolve("trickle.log"));
+      trickle = TrickleProcess.launch(home, url, defsDir, dir.resolve("trickle-state"), dir.resolve("trickle.log"),
+          trickleArgs);
       say("launched ./trickle run (pid %d, log %s)", trickle.pid(), dir.resolve("trickle.log"));
       Map<String, Double> load = awaitTables(c, launch, "initial load");
       double loadSecs = max(load);

@@ -21,10 +21,13 @@ final class TrickleProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static TrickleProcess launch(Path home, String jdbcUrl, Path definitions, Path stateDir, Path log)
-      throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(home.resolve("trickle").toString(), "run", "--pg", jdbcUrl,
-        "--definitions", definitions.toString(), "--state-dir", stateDir.toString());
+  static TrickleProcess launch(Path home, String jdbcUrl, Path definitions, Path stateDir, Path log,
+      java.util.List<String> extraArgs) throws IOException {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+        home.resolve("trickle").toString(), "run", "--pg", jdbcUrl,
+        "--definitions", definitions.toString(), "--state-dir", stateDir.toString()));
+    command.addAll(extraArgs);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.directory(home.toFile());
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

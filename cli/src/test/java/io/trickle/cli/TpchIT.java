@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -41,6 +42,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -90,11 +92,17 @@ class TpchIT {
   static long deployStartNanos;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(TestInfo info) throws Exception {
     Configurator.setLevel(TpchIT.class.getName(), Level.INFO);
+    // TpchPartitionedIT runs this class's test again with P > 1 over a few queries.
+    boolean partitionedRun = info.getTestClass().orElseThrow() != TpchIT.class;
+    int partitions = Integer.getInteger("trickle.tpch.partitions",
+        partitionedRun ? TpchPartitionedIT.PARTITIONS : 1);
+    Stream.of(queries, probeAsWritten.keySet(), probeUnordered.keySet(), deployedIds.keySet(),
+        timings.keySet()).forEach(java.util.Collection::clear);
     scale = TpchScale.of(SF);
     queries.addAll(TpchQuery.load(TpchAcceptance.TPCH_DIR.resolve("queries")));
-    String only = System.getProperty("trickle.tpch.only", "");
+    String only = System.getProperty("trickle.tpch.only", partitionedRun ? TpchPartitionedIT.QUERIES : "");
     if (!only.isBlank()) { // e.g. -Dtrickle.tpch.only=q09,q18 while investigating one query
       List<String> ids = List.of(only.split(","));
       queries.removeIf(q -> !ids.contains(q.id()));
@@ -131,10 +139,10 @@ class TpchIT {
     // -Dtrickle.tpch.partitions=N runs the 22 stream tables split over N tasks per stage (through
     // exchanges); CI keeps 1, since 22 x stages x N tasks on two cores exceed its time budget.
     deployment = new Deployment(new Deployment.Options(pg, stack.bootstrap(), stack.connectUrl(),
-        dir.resolve("stack"), true, 300, null, Integer.getInteger("trickle.tpch.partitions", 1)), new PrintStream(new LogLines(), true, StandardCharsets.UTF_8));
+        dir.resolve("stack"), true, 300, null, partitions), new PrintStream(new LogLines(), true, StandardCharsets.UTF_8));
     deployStartNanos = System.nanoTime();
     deployment.deploy(defs);
-    LOG.info("deployed {} stream tables in {} ms", deployment.running(),
+    LOG.info("deployed {} stream tables at P = {} in {} ms", deployment.running(), partitions,
         (System.nanoTime() - deployStartNanos) / 1_000_000);
   }
 
