@@ -3,8 +3,6 @@ package io.trickle.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trickle.cli.runtime.Freshness;
-import io.trickle.compiler.parse.StreamTableDefinition;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,12 +55,8 @@ class CrashLoopIT {
     setup.add("CREATE TABLE ledger (id bigserial PRIMARY KEY, acct int NOT NULL, amount int NOT NULL)");
     setup.add("INSERT INTO ledger (acct, amount) SELECT 1 + i % 10, 1 + i % 20 FROM generate_series(1, 200) i");
     stack = ItStack.start(dir, setup.toArray(String[]::new));
-    definitions = Files.createDirectories(dir.resolve("definitions"));
     Files.deleteIfExists(childLog());
-    for (String d : DEFINITIONS) {
-      StreamTableDefinition def = ItStack.parse(d).get(0);
-      Files.writeString(definitions.resolve(def.name() + ".sql"), d + ";\n");
-    }
+    definitions = ItStack.writeDefinitions(dir.resolve("definitions"), DEFINITIONS);
   }
 
   @AfterAll
@@ -198,22 +192,13 @@ class CrashLoopIT {
 
   private static Process startChild() throws Exception {
     childLogMark = Files.exists(childLog()) ? Files.readString(childLog()).length() : 0;
-    Path target = Path.of(System.getProperty("basedir", ".")).resolve("target");
-    String classpath = target.resolve("trickle-cli.jar") + File.pathSeparator + target.resolve("lib") + File.separator + "*";
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "-cp", classpath, "io.trickle.cli.Main", "run",
-        "--pg", stack.pg.jdbcUrl(), "--definitions", definitions.toString(),
-        "--kafka", stack.kafka.bootstrapServers(), "--connect", stack.connect.restUrl(),
-        "--state-dir", dir.resolve("child-state").toString(), "--heartbeat", "300",
-        "--partitions", "4"); // crashes between tasks of several stages, exchanges in flight
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()));
-    return pb.start();
+    // --partitions 4: crashes between tasks of several stages, exchanges in flight
+    return stack.startTrickleRun(definitions, dir.resolve("child-state"), "768m", 4, childLog());
   }
 
   /** Kept under target/, not the temporary directory, so it outlives a failed run. */
   private static Path childLog() {
-    return Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("crashloop-trickle-run.log");
+    return ItStack.targetFile("crashloop-trickle-run.log");
   }
 
   private static void insert(Connection c, AtomicLong inserts) throws Exception {

@@ -83,6 +83,41 @@ final class ItStack implements AutoCloseable {
         null, partitions);
   }
 
+  /** Writes each definition to {@code <dir>/<name>.sql}, as a user's definitions directory. */
+  static Path writeDefinitions(Path dir, String... definitions) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir);
+    for (String d : definitions) {
+      StreamTableDefinition def = parse(d).get(0);
+      java.nio.file.Files.writeString(dir.resolve(def.name() + ".sql"), d + ";\n");
+    }
+    return dir;
+  }
+
+  /** A file under the module's {@code target/}: it outlives a failed run's temporary directory. */
+  static Path targetFile(String name) {
+    return Path.of(System.getProperty("basedir", ".")).resolve("target").resolve(name);
+  }
+
+  /**
+   * {@code trickle run} of the packaged jar as a child process on this stack (its output appended
+   * to {@code log}), as a user starts it, so it can be killed with SIGKILL.
+   */
+  Process startTrickleRun(Path definitions, Path stateDir, String maxHeap, int partitions, Path log)
+      throws java.io.IOException {
+    Path target = targetFile("");
+    String classpath = target.resolve("trickle-cli.jar") + java.io.File.pathSeparator
+        + target.resolve("lib") + java.io.File.separator + "*";
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + maxHeap, "-cp", classpath, "io.trickle.cli.Main", "run",
+        "--pg", pg.jdbcUrl(), "--definitions", definitions.toString(),
+        "--kafka", kafka.bootstrapServers(), "--connect", connect.restUrl(),
+        "--state-dir", stateDir.toString(), "--heartbeat", "300",
+        "--partitions", String.valueOf(partitions));
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return pb.start();
+  }
+
   static List<StreamTableDefinition> parse(String... definitions) {
     List<StreamTableDefinition> defs = new ArrayList<>();
     for (String d : definitions) {

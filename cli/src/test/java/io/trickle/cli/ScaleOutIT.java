@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trickle.cli.runtime.Freshness;
 import io.trickle.cli.runtime.StreamTableNames;
 import io.trickle.compiler.parse.StreamTableDefinition;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -60,11 +59,7 @@ class ScaleOutIT {
     setup.add("CREATE TABLE branches (id int PRIMARY KEY, name text NOT NULL)");
     setup.add("INSERT INTO branches SELECT b, 'branch ' || b FROM (SELECT DISTINCT branch AS b FROM accounts) s");
     stack = ItStack.start(dir, setup.toArray(String[]::new));
-    definitions = Files.createDirectories(dir.resolve("definitions"));
-    for (String d : DEFINITIONS) {
-      StreamTableDefinition def = ItStack.parse(d).get(0);
-      Files.writeString(definitions.resolve(def.name() + ".sql"), d + ";\n");
-    }
+    definitions = ItStack.writeDefinitions(dir.resolve("definitions"), DEFINITIONS);
   }
 
   @AfterAll
@@ -194,21 +189,11 @@ class ScaleOutIT {
 
   private static Process startChild(int n) throws Exception {
     Files.deleteIfExists(childLog(n));
-    Path target = Path.of(System.getProperty("basedir", ".")).resolve("target");
-    String classpath = target.resolve("trickle-cli.jar") + File.pathSeparator + target.resolve("lib") + File.separator + "*";
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", classpath, "io.trickle.cli.Main", "run",
-        "--pg", stack.pg.jdbcUrl(), "--definitions", definitions.toString(),
-        "--kafka", stack.kafka.bootstrapServers(), "--connect", stack.connect.restUrl(),
-        "--state-dir", dir.resolve("state-" + n).toString(), "--heartbeat", "300",
-        "--partitions", String.valueOf(PARTITIONS));
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(childLog(n).toFile()));
-    return pb.start();
+    return stack.startTrickleRun(definitions, dir.resolve("state-" + n), "512m", PARTITIONS, childLog(n));
   }
 
   /** Kept under target/, not the temporary directory, so it outlives a failed run. */
   private static Path childLog(int n) {
-    return Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("scaleout-trickle-run-" + n + ".log");
+    return ItStack.targetFile("scaleout-trickle-run-" + n + ".log");
   }
 }

@@ -15,7 +15,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * reads the change topics of the captured tables it reads (written by its database's {@link
  * CaptureApp}) and the output topics of the stream tables it reads.
  */
-public final class StreamTableApp implements SupervisedApp {
+public final class StreamTableApp extends KafkaStreamsApp {
   private static final Logger LOG = LoggerFactory.getLogger(StreamTableApp.class);
 
   private final String name;
@@ -33,13 +32,11 @@ public final class StreamTableApp implements SupervisedApp {
   private final StreamTableNames names;
   private final Map<String, String> upstreamTopics;
   private final Properties props;
-  private final BiConsumer<String, Throwable> onFailure;
+  private final BiConsumer<String, Throwable> failureListener;
   private final TopologyFactory.Settings settings;
   private final String bootstrap;
   private final boolean singleBroker;
   private java.util.concurrent.ScheduledExecutorService purger;
-  private volatile KafkaStreams streams;
-  private volatile Throwable failure;
 
   /** How long one exactly-once transaction may stay open before the broker aborts it. */
   static final int TRANSACTION_TIMEOUT_MS = 120_000;
@@ -71,11 +68,11 @@ public final class StreamTableApp implements SupervisedApp {
     this.plan = plan;
     this.names = names;
     this.upstreamTopics = Map.copyOf(upstreamTopics);
-    this.onFailure = onFailure;
+    this.failureListener = onFailure;
     Properties p = streamsConfig(names.applicationId(), bootstrap, stateDir, singleBroker);
     p.put(io.trickle.topology.Partitioning.CONFIG, String.valueOf(partitions));
     this.props = p;
-    this.streams = create();
+    init();
   }
 
   /** Kafka Streams' record cache; only the aligner's buffer uses it (see StateStores). */
@@ -140,17 +137,21 @@ public final class StreamTableApp implements SupervisedApp {
     return p;
   }
 
-  private KafkaStreams create() {
-    Topology topology = TopologyFactory.buildStreamTable(plan, names::changeTopic, upstreamTopics,
+  @Override
+  protected Topology topology() {
+    return TopologyFactory.buildStreamTable(plan, names::changeTopic, upstreamTopics,
         names.outputTopic(), settings).topology();
-    KafkaStreams s = new KafkaStreams(topology, props);
-    s.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream table {} failed; shutting down its application only", name, e);
-      failure = e;
-      onFailure.accept(name, e);
-      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    return s;
+  }
+
+  @Override
+  protected Properties config() {
+    return props;
+  }
+
+  @Override
+  protected void onFailure(Throwable e) {
+    LOG.error("stream table {} failed; shutting down its application only", name, e);
+    failureListener.accept(name, e);
   }
 
   @Override
@@ -171,7 +172,7 @@ public final class StreamTableApp implements SupervisedApp {
       });
       purger.scheduleWithFixedDelay(() -> purge(exchanges), 30, 30, java.util.concurrent.TimeUnit.SECONDS);
     }
-    streams.start();
+    super.start();
   }
 
   /** The exchange topics between this stream table's stages (none with one partition). */
@@ -210,36 +211,6 @@ public final class StreamTableApp implements SupervisedApp {
     }
   }
 
-  /**
-   * Replaces a failed (or stopped) application with a new instance of the same application id:
-   * it restores its state from the changelogs and continues from the committed offsets.
-   */
-  @Override
-  public synchronized void restart() {
-    streams.close(Duration.ofSeconds(30));
-    failure = null;
-    streams = create();
-    streams.start();
-  }
-
-  /** True once the application has shut itself down after an uncaught error. */
-  @Override
-  public boolean failed() {
-    KafkaStreams.State s = streams.state();
-    return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR;
-  }
-
-  /** The error that stopped the application, or null. */
-  @Override
-  public Throwable failure() {
-    return failure;
-  }
-
-  @Override
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
   @Override
   public String name() {
     return name;
@@ -250,6 +221,6 @@ public final class StreamTableApp implements SupervisedApp {
     if (purger != null) {
       purger.shutdownNow();
     }
-    streams.close(Duration.ofSeconds(30));
+    super.close();
   }
 }

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +56,7 @@ public final class ChangeTopicReadProcessorSupplier
         try {
           msg = MsgCodec.decode(record.value());
         } catch (RuntimeException e) {
-          poison.record();
-          RecordMetadata meta = context.recordMetadata().orElse(null);
-          LOG.warn("{}: skipping unreadable record of {} at topic {} partition {} offset {}: {}",
-              name, table, meta == null ? "?" : meta.topic(), meta == null ? -1 : meta.partition(),
-              meta == null ? -1 : meta.offset(), e.toString());
+          UnreadableRecords.skip(LOG, context, poison, name, table, e.toString());
           return;
         }
         context.forward(new Record<>(null, msg, record.timestamp(), new RecordHeaders()));

@@ -13,7 +13,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +81,7 @@ public final class UpstreamReadProcessorSupplier implements ProcessorSupplier<by
           data(record);
         }
       } catch (EvalException e) {
-        poison.record();
-        RecordMetadata meta = context.recordMetadata().orElse(null);
-        LOG.warn("{}: skipping unreadable record of stream table {} at topic {} partition {} offset {}: {}",
-            name, upstream, meta == null ? "?" : meta.topic(), meta == null ? -1 : meta.partition(),
-            meta == null ? -1 : meta.offset(), e.getMessage());
+        UnreadableRecords.skip(LOG, context, poison, name, "stream table " + upstream, e.getMessage());
       }
     }
 
