@@ -24,7 +24,6 @@ public final class CaptureApp extends KafkaStreamsApp {
   private final String changesTopic;
   private final List<CapturedTable> tables;
   private final PgUrl pg;
-  private final Properties props;
   private final Consumer<Throwable> failureListener;
 
   /** @param onFailure told when the application stops on an error */
@@ -35,24 +34,19 @@ public final class CaptureApp extends KafkaStreamsApp {
     this.changesTopic = StreamTableNames.changesTopic(pg);
     this.tables = List.copyOf(tables);
     this.failureListener = onFailure;
-    this.props = StreamTableApp.streamsConfig(StreamTableNames.captureApplicationId(pg), bootstrap,
+    Properties props = StreamTableApp.streamsConfig(StreamTableNames.captureApplicationId(pg), bootstrap,
         stateDir, singleBroker);
     // Epochs at most every 20 ms whatever the commit rate (Epochs.MIN_INTERVAL_CONFIG); the
     // system property of the same name overrides it (0: an epoch per source commit).
     props.put(io.trickle.topology.Epochs.MIN_INTERVAL_CONFIG, Long.getLong(
         io.trickle.topology.Epochs.MIN_INTERVAL_CONFIG, io.trickle.topology.Epochs.DEFAULT_MIN_INTERVAL_MS));
-    init();
+    init(props);
   }
 
   @Override
   protected Topology topology() {
     return CaptureTopology.build(changesTopic, tables,
         t -> StreamTableNames.changeTopic(pg, t.qualifiedName()));
-  }
-
-  @Override
-  protected Properties config() {
-    return props;
   }
 
   @Override

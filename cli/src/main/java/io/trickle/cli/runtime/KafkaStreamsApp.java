@@ -14,25 +14,27 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 abstract class KafkaStreamsApp implements SupervisedApp {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  private java.util.Properties config;
   private volatile KafkaStreams streams;
   private volatile Throwable failure;
 
   /** The topology of a new instance. */
   protected abstract Topology topology();
 
-  /** The configuration of a new instance. */
-  protected abstract java.util.Properties config();
-
   /** Told, on the failed stream thread, when the application stops on an error. */
   protected abstract void onFailure(Throwable e);
 
-  /** Creates the first instance: the last step of a subclass's constructor. */
-  protected final void init() {
+  /**
+   * Creates the first instance, with the configuration every instance gets: the last step of a
+   * subclass's constructor.
+   */
+  protected final void init(java.util.Properties config) {
+    this.config = config;
     streams = create();
   }
 
   private KafkaStreams create() {
-    KafkaStreams s = new KafkaStreams(topology(), config());
+    KafkaStreams s = new KafkaStreams(topology(), config);
     s.setUncaughtExceptionHandler(e -> {
       failure = e;
       onFailure(e);

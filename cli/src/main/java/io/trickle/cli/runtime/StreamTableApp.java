@@ -31,7 +31,6 @@ public final class StreamTableApp extends KafkaStreamsApp {
   private final Plan plan;
   private final StreamTableNames names;
   private final Map<String, String> upstreamTopics;
-  private final Properties props;
   private final BiConsumer<String, Throwable> failureListener;
   private final TopologyFactory.Settings settings;
   private final String bootstrap;
@@ -71,8 +70,7 @@ public final class StreamTableApp extends KafkaStreamsApp {
     this.failureListener = onFailure;
     Properties p = streamsConfig(names.applicationId(), bootstrap, stateDir, singleBroker);
     p.put(io.trickle.topology.Partitioning.CONFIG, String.valueOf(partitions));
-    this.props = p;
-    init();
+    init(p);
   }
 
   /** Kafka Streams' record cache; only the aligner's buffer uses it (see StateStores). */
@@ -141,11 +139,6 @@ public final class StreamTableApp extends KafkaStreamsApp {
   protected Topology topology() {
     return TopologyFactory.buildStreamTable(plan, names::changeTopic, upstreamTopics,
         names.outputTopic(), settings).topology();
-  }
-
-  @Override
-  protected Properties config() {
-    return props;
   }
 
   @Override

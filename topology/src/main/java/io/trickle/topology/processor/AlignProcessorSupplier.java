@@ -38,7 +38,7 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
   private static final byte BUFFER = 'b';
   private static final byte NEXT = 'n';
   private static final byte WATERMARK = 'w';
-  /** Lockstep: where an input's queue starts (its end is {@code NEXT}). */
+  /** Where an input's queue starts (its end is {@code NEXT}). */
   private static final byte HEAD = 'h';
   /** Lockstep: the last marker an input passed, forwarded when the frontier reaches its seq. */
   private static final byte LAST_MARKER = 'l';
@@ -159,12 +159,9 @@ public final class AlignProcessorSupplier implements ProcessorSupplier<Object, M
         inStep(record, aligned);
         return;
       }
-      Bytes nextKey = key(NEXT, aligned);
-      byte[] next = buffer.get(nextKey);
-      long n = next == null ? 0 : StateStores.readLong(next);
-      buffer.put(Bytes.wrap(new ByteWriter(13).writeByte(BUFFER).writeInt(aligned).writeLong(n)
-          .toByteArray()), MsgCodec.encode(record.value()));
-      buffer.put(nextKey, StateStores.longBytes(n + 1));
+      long n = read(NEXT, aligned, 0);
+      buffer.put(entry(aligned, n), MsgCodec.encode(record.value()));
+      buffer.put(key(NEXT, aligned), StateStores.longBytes(n + 1));
       if (record.value() instanceof Msg.Marker m) {
         buffer.put(key(WATERMARK, aligned), StateStores.longBytes(m.seq()));
         buffer.put(key(CLOSED, aligned), StateStores.longBytes(n + 1));
